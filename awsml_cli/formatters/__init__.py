@@ -1,0 +1,52 @@
+"""Output renderers.
+
+Each renderer is a small function ``render(data, stream, options)`` that writes
+plain Python data (what botocore parsed, after ``--query``) to a text stream.
+Renderers know nothing about Click, botocore or the environment: whatever they
+need (title, colour, terminal width) comes in through :class:`RenderOptions`.
+
+The registry maps an ``--output`` name to the module that implements it, so
+that only the renderer in use is imported (start-up time matters).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any, Callable, TextIO
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    # Title of the table output: the operation name, as in aws v1.
+    title: str = "DescribeTrainingJob"
+    # ANSI colour; aws v1 only ever colours table output.
+    color: bool = False
+    # Columns available; None means "ask the stream" (ioctl on a tty, else 80).
+    terminal_width: int | None = None
+
+
+Renderer = Callable[[Any, TextIO, RenderOptions], None]
+
+# --output name -> module under awsml_cli.formatters that defines render().
+_REGISTRY: dict[str, str] = {
+    "json": "json_output",
+    "text": "text",
+    "table": "table",
+}
+
+# The choices aws v1 accepts for --output on the command line, in its order.
+CLI_CHOICES = ("json", "text", "table")
+
+
+def names() -> tuple[str, ...]:
+    return tuple(_REGISTRY)
+
+
+def is_known(name: str) -> bool:
+    return name in _REGISTRY
+
+
+def get_renderer(name: str) -> Renderer:
+    module = importlib.import_module(f"{__name__}.{_REGISTRY[name]}")
+    return module.render
