@@ -1,0 +1,186 @@
+"""aws v1's command-line rules, applied to awsml's Click parameters.
+
+aws v1 parses its command line with argparse in three passes, and scripts
+depend on the quirks of that: global options are found anywhere in argv, any
+unique prefix of an option works (``--out text``), an option value that starts
+with ``-`` is "expected one argument", every stray token ends up in one
+``Unknown options:`` list, and each failure has an exact message and exit
+code.  Click parses differently, so each awsml command class first runs the
+matching argparse pass here, built from that command's own Click parameters
+(the Click tree stays the only definition of the interface), and then hands
+Click a canonical argv (``--name=value`` tokens) that Click cannot misread.
+
+Using argparse itself, rather than re-implementing its matching rules, is what
+makes the messages and the order in which errors win identical.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from typing import Iterable, Sequence
+
+import click
+
+from .errors import UsageError, VersionRequested
+
+# Shown (two per line, padded to 40) when a value is not one of the choices.
+_CHOICES_PER_LINE = 2
+
+
+class _AwsArgumentParser(argparse.ArgumentParser):
+    """argparse with aws v1's choice messages, raising instead of exiting."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            prog="aws",
+            add_help=False,
+            allow_abbrev=True,
+            conflict_handler="resolve",
+        )
+
+    def _check_value(self, action, value):  # argparse hook, private by name only
+        choices = action.choices
+        if choices is None or value in choices:
+            return
+        choices = list(choices)
+        lines = ["Invalid choice, valid choices are:\n"]
+        for start in range(0, len(choices), _CHOICES_PER_LINE):
+            row = choices[start : start + _CHOICES_PER_LINE]
+            lines.append(" | ".join(f"{choice:<40}" for choice in row))
+        close = get_close_matches(value, choices, cutoff=0.8)
+        if close:
+            lines.append(f"\n\nInvalid choice: {value!r}, maybe you meant:\n")
+            lines.extend(f"  * {word}" for word in close)
+        raise argparse.ArgumentError(action, "\n".join(lines))
+
+    def error(self, message):
+        raise UsageError(message)
+
+
+class _VersionAction(argparse.Action):
+    """Stop parsing at --version, wherever it is, as argparse's own action does."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        raise VersionRequested()
+
+
+def _value_is_optional(param: click.Option) -> bool:
+    # Click spells "optional value" as a non-flag option with a flag_value.
+    return not param.is_flag and isinstance(param.flag_value, str)
+
+
+def _add_click_option(parser: argparse.ArgumentParser, param: click.Parameter, required: bool = False) -> None:
+    """Declare one Click option to argparse with the same matching behaviour."""
+    if not isinstance(param, click.Option):
+        return
+    names = [opt for opt in param.opts if opt.startswith("--")]
+    if param.name == "version":
+        parser.add_argument(*names, action=_VersionAction)
+        return
+    kwargs: dict = {"dest": param.name, "default": None, "required": required}
+    if _value_is_optional(param):
+        # An option whose value may be left out (``--generate-cli-skeleton [input|output]``).
+        kwargs.update(nargs="?", const=param.flag_value)
+    elif param.is_flag:
+        kwargs.update(action="store_true", default=None)
+    if isinstance(param.type, click.Choice):
+        kwargs["choices"] = list(param.type.choices)
+    parser.add_argument(*names, **kwargs)
+
+
+def canonical_tokens(params: Iterable[click.Parameter], values: dict) -> list[str]:
+    """Turn parsed values back into tokens Click reads unambiguously."""
+    tokens: list[str] = []
+    for param in params:
+        if not isinstance(param, click.Option) or param.name not in values:
+            continue
+        value = values[param.name]
+        if value is None:
+            continue
+        long_name = next(opt for opt in param.opts if opt.startswith("--"))
+        if param.is_bool_flag:
+            if value:
+                tokens.append(long_name)
+        else:
+            tokens.append(f"{long_name}={value}")
+    return tokens
+
+
+@dataclass
+class MainParse:
+    """What aws v1's first pass finds: global options anywhere, and the command word."""
+
+    values: dict
+    command: str
+    remaining: list[str] = field(default_factory=list)
+
+
+def parse_main(argv: Sequence[str], global_params: Iterable[click.Parameter], commands: Sequence[str]) -> MainParse:
+    parser = _AwsArgumentParser()
+    for param in global_params:
+        _add_click_option(parser, param)
+    parser.add_argument("command", choices=list(commands))
+    namespace, remaining = parser.parse_known_args(list(argv))
+    values = vars(namespace)
+    command = values.pop("command")
+    return MainParse(values=values, command=command, remaining=remaining)
+
+
+def parse_subcommand(argv: Sequence[str], dest: str, commands) -> tuple[str, list[str]]:
+    """The service pass: pick the operation word; everything else is left for later."""
+    parser = _AwsArgumentParser()
+    parser.add_argument(dest, choices=commands)
+    namespace, remaining = parser.parse_known_args(list(argv))
+    return getattr(namespace, dest), remaining
+
+
+@dataclass
+class OperationParse:
+    values: dict
+    # The optional trailing positional aws v1 reserves for ``help``.
+    help_word: str | None
+    unknown: list[str]
+
+
+# Options whose exact presence makes the required options optional, as in aws v1
+# (``--generate-cli-skeleton output`` keeps them required: the call is validated).
+_RELAXES_REQUIRED = ("--cli-input-json", "--cli-input-yaml", "--generate-cli-skeleton")
+
+
+def _relaxes_required(argv: Sequence[str]) -> bool:
+    for name in _RELAXES_REQUIRED:
+        if name not in argv:
+            continue
+        if name == "--generate-cli-skeleton":
+            position = list(argv).index(name)
+            if position + 1 < len(argv) and argv[position + 1] == "output":
+                continue
+        return True
+    return False
+
+
+def parse_operation(argv: Sequence[str], params: Iterable[click.Parameter]) -> OperationParse:
+    """The operation pass: its own options, required checks, the ``help`` word."""
+    argv = list(argv)
+    if argv == ["help"]:
+        return OperationParse(values={}, help_word="help", unknown=[])
+    relax = _relaxes_required(argv)
+    parser = _AwsArgumentParser()
+    for param in params:
+        _add_click_option(parser, param, required=getattr(param, "aws_required", False) and not relax)
+    parser.add_argument("help", nargs="?")
+    namespace, remaining = parser.parse_known_args(argv)
+    values = vars(namespace)
+    help_word = values.pop("help")
+    unknown = list(remaining)
+    if help_word is not None and help_word != "help":
+        # aws v1's optional positional swallows the first stray word, which it
+        # then reports last.
+        unknown.append(help_word)
+        help_word = None
+    return OperationParse(values=values, help_word=help_word, unknown=unknown)

@@ -1,0 +1,237 @@
+"""The command tree: ``awsml [global options] sagemaker describe-training-job [options]``.
+
+This module only declares the interface (Click commands and options, their
+help) and wires each command to the code that does the work.  Parsing follows
+aws v1's rules (see :mod:`awsml_cli.argv`); the order of the steps below is
+aws v1's order, because it decides which error a user sees first:
+
+1. first pass over all of argv: global options (anywhere), the service word;
+2. the global options are checked (``--query`` compiled, URL, timeouts) and
+   the botocore session is started;
+3. the service pass: the operation word;
+4. the operation pass: its options, required options, ``help``, unknown tokens;
+5. the command body: "make a client, call, render".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import click
+
+from . import argv as aws_argv
+from .errors import UnknownOptionsError, UsageError
+
+SERVICE_NAME = "sagemaker"
+OPERATION_NAME = "describe-training-job"
+
+
+@dataclass
+class AppState:
+    """What the root command hands down to the commands below it."""
+
+    args: object  # globalargs.GlobalArgs
+    session: object  # botocore session
+
+
+class AwsOption(click.Option):
+    """A Click option that can also be *required as aws v1 requires it*.
+
+    aws v1 waives required options when ``--cli-input-json`` (or an input
+    skeleton) is on the command line, so Click itself must not enforce them;
+    :mod:`awsml_cli.argv` does, and the help still says "required".
+    """
+
+    def __init__(self, *args, aws_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.aws_required = aws_required
+
+
+def _global_options() -> list[click.Option]:
+    # Same names, kinds and order as aws v1's global options: the order decides
+    # how "ambiguous option" errors list candidates.
+    return [
+        AwsOption(["--debug"], is_flag=True, default=None, help="Turn on debug logging (secrets are redacted)."),
+        AwsOption(["--endpoint-url"], metavar="URL", help="Override the command's default URL with the given URL."),
+        AwsOption(["--no-verify-ssl"], is_flag=True, default=None, help="Do not verify SSL certificates."),
+        AwsOption(["--no-paginate"], is_flag=True, default=None, help="Disable automatic pagination (no effect for this operation)."),
+        AwsOption(
+            ["--output"],
+            type=click.Choice(["json", "text", "table"]),
+            help="The formatting style for command output.",
+        ),
+        AwsOption(["--query"], metavar="JMESPATH", help="A JMESPath query to use in filtering the response data."),
+        AwsOption(["--profile"], metavar="NAME", help="Use a specific profile from your credential file."),
+        AwsOption(["--region"], metavar="REGION", help="The region to use. Overrides config/env settings."),
+        AwsOption(
+            ["--color"],
+            type=click.Choice(["on", "off", "auto"]),
+            help="Turn on/off color output (table output only). Default: auto.",
+        ),
+        AwsOption(["--no-sign-request"], is_flag=True, default=None, help="Do not sign requests; no credentials are loaded."),
+        AwsOption(["--ca-bundle"], metavar="PATH", help="The CA certificate bundle to use when verifying SSL certificates."),
+        AwsOption(
+            ["--cli-read-timeout"],
+            metavar="SECONDS",
+            help="The maximum socket read time in seconds; 0 blocks forever. Default: 60.",
+        ),
+        AwsOption(
+            ["--cli-connect-timeout"],
+            metavar="SECONDS",
+            help="The maximum socket connect time in seconds; 0 blocks forever. Default: 60.",
+        ),
+        # Accepted for compatibility (it changes how aws v1 abbreviates --v);
+        # awsml has no v1-to-v2 migration warnings to print.
+        AwsOption(["--v2-debug"], is_flag=True, default=None, hidden=True),
+        AwsOption(["--version"], is_flag=True, default=None, help="Display the version of this tool."),
+    ]
+
+
+class RootGroup(click.Group):
+    """``awsml``: the first pass finds global options anywhere in argv."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        parsed = aws_argv.parse_main(args, self.params, commands=[*self.commands])
+        canonical = aws_argv.canonical_tokens(self.params, parsed.values)
+        return super().parse_args(ctx, [*canonical, parsed.command, *parsed.remaining])
+
+
+class ServiceGroup(click.Group):
+    """``awsml sagemaker``: the service pass picks the operation word."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        operation, remaining = aws_argv.parse_subcommand(args, "operation", _OperationChoices(self.commands))
+        if operation not in self.commands:
+            raise UsageError(
+                f"argument operation: awsml implements only {', '.join(self._visible_commands())}; "
+                f"use aws for {operation!r}"
+            )
+        return super().parse_args(ctx, [operation, *remaining])
+
+    def _visible_commands(self) -> list[str]:
+        return [name for name, command in self.commands.items() if not command.hidden]
+
+
+class _OperationChoices:
+    """The operation words aws v1 accepts under ``aws sagemaker``.
+
+    awsml's own commands are checked first; the full list (needed for aws v1's
+    "Invalid choice" message and to recognise operations awsml does not
+    implement) comes from botocore's full SageMaker model, which is slow to
+    load, so it is only consulted for a word awsml does not know.
+    """
+
+    def __init__(self, commands):
+        self._commands = commands
+
+    def __contains__(self, word) -> bool:
+        from .aws_operations import sagemaker_operation_words
+
+        return word in self._commands or word in sagemaker_operation_words()
+
+    def __iter__(self):
+        from .aws_operations import sagemaker_operation_words
+
+        return iter(sagemaker_operation_words())
+
+
+class OperationCommand(click.Command):
+    """An operation: its own options, aws v1's required/unknown/help rules."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        parsed = aws_argv.parse_operation(args, self.params)
+        if parsed.help_word == "help":
+            ctx.meta["awsml.help"] = True
+            return []
+        if parsed.unknown:
+            raise UnknownOptionsError(parsed.unknown)
+        canonical = aws_argv.canonical_tokens(self.params, parsed.values)
+        return super().parse_args(ctx, canonical)
+
+    def invoke(self, ctx: click.Context):
+        if ctx.meta.get("awsml.help"):
+            from .help import show_help
+
+            return show_help(ctx)
+        return super().invoke(ctx)
+
+
+class HelpCommand(click.Command):
+    """``awsml help`` / ``awsml sagemaker help``: the page of the enclosing command."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["awsml.help_args"] = list(args)
+        return []
+
+    def invoke(self, ctx: click.Context):
+        from .help import show_help
+
+        return show_help(ctx.parent)
+
+
+CONTEXT_SETTINGS = {"help_option_names": []}
+
+
+@click.group(
+    "awsml",
+    cls=RootGroup,
+    params=_global_options(),
+    context_settings=CONTEXT_SETTINGS,
+    help="A fast, byte-compatible `aws sagemaker describe-training-job` for scripts and CI.",
+)
+@click.pass_context
+def root(ctx: click.Context, **values) -> None:
+    from . import globalargs, session
+
+    args = globalargs.resolve(values)
+    ctx.obj = AppState(args=args, session=session.create_session(args))
+
+
+@root.group(SERVICE_NAME, cls=ServiceGroup, context_settings=CONTEXT_SETTINGS, help="Amazon SageMaker.")
+def sagemaker() -> None:
+    pass
+
+
+@sagemaker.command(
+    OPERATION_NAME,
+    cls=OperationCommand,
+    context_settings=CONTEXT_SETTINGS,
+    help="Returns information about a training job.",
+)
+@click.option(
+    "--training-job-name",
+    cls=AwsOption,
+    aws_required=True,
+    metavar="NAME",
+    help="The name of the training job. Also file://, fileb:// and http(s):// references.",
+)
+@click.option(
+    "--cli-input-json",
+    metavar="JSON",
+    help="Read the request from a JSON document (inline, file:// or fileb://); "
+    "options given on the command line win.",
+)
+@click.option(
+    "--generate-cli-skeleton",
+    type=click.Choice(["input", "output"]),
+    is_flag=False,
+    flag_value="input",
+    help="Print a request skeleton (input, the default) or a sample response (output) "
+    "and exit without calling the service.",
+)
+@click.pass_obj
+def describe_training_job(state: AppState, **options) -> int:
+    from .describe import DescribeOptions, run
+
+    return run(state.args, state.session, DescribeOptions(**options))
+
+
+# ``help`` is a command word in aws v1 at every level.
+root.add_command(HelpCommand("help", hidden=True, context_settings=CONTEXT_SETTINGS))
+sagemaker.add_command(HelpCommand("help", hidden=True, context_settings=CONTEXT_SETTINGS))
+
+
+def run(argv: list[str]) -> int:
+    """Parse ``argv`` and run the command; exceptions are left to the caller."""
+    with root.make_context("awsml", list(argv)) as ctx:
+        return root.invoke(ctx)

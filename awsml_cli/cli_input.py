@@ -1,0 +1,76 @@
+"""``--cli-input-json`` and ``--generate-cli-skeleton input``.
+
+The JSON document supplies any top-level parameter the command line did not
+(command-line values win; there is no deep merge and no checking here, that is
+left to botocore's parameter validation, as in aws v1).
+"""
+
+from __future__ import annotations
+
+import json
+
+from . import paramfile
+from .errors import ParamError
+
+
+def load_document(raw):
+    """Parse the --cli-input-json value (inline JSON, file:// or fileb://)."""
+    text = None
+    for prefix in paramfile.LOCAL_PREFIXES:
+        if isinstance(raw, str) and raw.startswith(prefix):
+            try:
+                text = paramfile.load(raw, follow_urls=False)
+            except paramfile.ResourceLoadingError as exc:
+                raise ParamError("--cli-input-json", str(exc)) from None
+    if text is None:
+        text = raw
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        # aws v1 names the option without dashes here and echoes what it read
+        # (a repr for bytes from fileb://).
+        raise ParamError("cli-input-json", f"Invalid JSON: {exc}\nJSON received: {text}") from None
+
+
+def merge(call_parameters: dict, document) -> dict:
+    """Add the document's top-level keys that the command line did not set."""
+    # .keys() on purpose: a non-object document fails with aws v1's AttributeError text.
+    for key in document.keys():
+        if key not in call_parameters:
+            call_parameters[key] = document[key]
+    return call_parameters
+
+
+def input_skeleton(input_shape) -> dict:
+    """An empty request document, as aws v1 generates it from the input shape."""
+    return _skeleton(input_shape, set())
+
+
+def _skeleton(shape, stack: set):
+    kind = shape.type_name
+    if kind == "structure":
+        if shape.name in stack:
+            return {}
+        stack = stack | {shape.name}
+        return {name: _skeleton(member, stack) for name, member in shape.members.items()}
+    if kind == "list":
+        return [_skeleton(shape.member, stack)]
+    if kind == "map":
+        return {"KeyName": _skeleton(shape.value, stack)}
+    if kind == "string":
+        return shape.enum[0] if shape.enum else ""
+    if kind in ("integer", "long"):
+        return 0
+    if kind in ("float", "double"):
+        return 0.0
+    if kind == "boolean":
+        return True
+    if kind == "timestamp":
+        import datetime
+
+        return datetime.datetime(1970, 1, 1, 0, 0, 0)
+    return ""
+
+
+def render_skeleton(document: dict) -> str:
+    return json.dumps(document, indent=4) + "\n"

@@ -1,0 +1,55 @@
+"""The SageMaker client: botocore does the work, awsml only passes the CLI's settings.
+
+Credentials, profiles, region, endpoint resolution (``--endpoint-url``,
+``AWS_ENDPOINT_URL_SAGEMAKER``, ``AWS_ENDPOINT_URL``, the config file's
+``endpoint_url`` and ``services`` sections), TLS, timeouts and retries
+(``AWS_MAX_ATTEMPTS``, ``AWS_RETRY_MODE``, legacy mode with 5 attempts by
+default) are all resolved by botocore from the session, exactly as for aws v1.
+"""
+
+from __future__ import annotations
+
+from .globalargs import GlobalArgs
+
+SERVICE = "sagemaker"
+OPERATION = "DescribeTrainingJob"
+
+
+def client_config(args: GlobalArgs):
+    from botocore.config import Config
+
+    settings = {
+        "read_timeout": args.read_timeout,
+        "connect_timeout": args.connect_timeout,
+    }
+    if not args.sign_request:
+        from botocore import UNSIGNED
+
+        settings["signature_version"] = UNSIGNED
+    return Config(**settings)
+
+
+def create_client(session, args: GlobalArgs):
+    return session.create_client(
+        SERVICE,
+        region_name=args.region,
+        endpoint_url=args.endpoint_url,
+        verify=args.verify,
+        config=client_config(args),
+    )
+
+
+def operation_model(session):
+    """DescribeTrainingJob's model, without creating a client (no region needed)."""
+    return session.get_service_model(SERVICE).operation_model(OPERATION)
+
+
+def describe_training_job(client, params: dict) -> dict:
+    response = client.describe_training_job(**params)
+    # aws v1 logs the request id and drops the metadata before --query runs.
+    metadata = response.pop("ResponseMetadata", None)
+    if metadata and "RequestId" in metadata:
+        import logging
+
+        logging.getLogger("awsml_cli.output").debug("RequestId: %s", metadata["RequestId"])
+    return response

@@ -1,0 +1,143 @@
+"""Exit codes, awsml's exceptions, and the one place where exceptions become exit codes.
+
+aws v1 reports failures in a handful of fixed shapes, and scripts depend on them:
+
+* usage errors from argparse: a usage block, then ``aws: error: <msg>``; exit 2;
+* ``Unknown options: …``: the usage block, a blank line, the list; exit 255;
+* no region / no credentials: ``<msg>`` with no leading blank line; exit 255;
+* everything else: a blank line, then ``str(exception)``; exit 255;
+* Ctrl-C: a newline on *stdout*; exit 130.
+
+:func:`report` owns that mapping; nothing else in awsml writes an error or picks
+an exit code (the ``--wait`` outcome codes are results, not errors, and are
+returned by the command itself).
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import sys
+from typing import TextIO
+
+LOG = logging.getLogger("awsml_cli.errors")
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    USAGE = 2
+    # Outcomes of --wait (issue: honest exit codes for waiting).
+    JOB_FAILED = 3
+    JOB_STOPPED = 4
+    WAIT_TIMEOUT = 124
+    INTERRUPTED = 130  # 128 + SIGINT, the shell convention aws v1 follows
+    ERROR = 255
+
+
+# The usage block printed above argparse-style errors. aws v1 prints its own
+# (with an advert for v2); awsml prints its own usage but keeps the final
+# ``aws: error: …`` line byte-identical, because that is the line scripts grep.
+USAGE = (
+    "awsml [options] <command> <subcommand> [parameters]\n"
+    "To see help text, you can run:\n"
+    "\n"
+    "  awsml help\n"
+    "  awsml <command> help\n"
+    "  awsml <command> <subcommand> help\n"
+)
+
+
+class AwsmlError(Exception):
+    """An error reported as ``\\n<message>\\n`` on stderr with exit code 255."""
+
+    exit_code = ExitCode.ERROR
+
+    def __init__(self, message: str = ""):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(AwsmlError):
+    """An argparse-style error: usage block, then ``aws: error: <message>``; exit 2."""
+
+    exit_code = ExitCode.USAGE
+
+
+class UnknownOptionsError(AwsmlError):
+    """Tokens no parser claimed; aws v1 lists them and exits 255."""
+
+    def __init__(self, tokens: list[str]):
+        super().__init__("Unknown options: " + ", ".join(tokens))
+        self.tokens = tokens
+
+
+class ParamError(AwsmlError):
+    """A paramfile or --cli-input-json value could not be used."""
+
+    def __init__(self, cli_name: str, message: str):
+        super().__init__(f"Error parsing parameter '{cli_name}': {message}")
+
+
+class VersionRequested(Exception):
+    """Raised by the parser when it meets --version; prints the version, exit 0."""
+
+
+class Interrupted(Exception):
+    """Raised where Ctrl-C must be reported with extra context (e.g. --wait)."""
+
+
+def _no_leading_newline(exc: BaseException) -> str | None:
+    """aws v1 prints these two botocore errors with a hint and no blank line."""
+    name = type(exc).__name__
+    if name == "NoRegionError":
+        return f'{exc} You can also configure your region by running "aws configure".'
+    if name == "NoCredentialsError":
+        return f'{exc}. You can configure credentials by running "aws configure".'
+    return None
+
+
+def report(exc: BaseException, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Write ``exc`` the way aws v1 does and return the process exit code."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    if isinstance(exc, KeyboardInterrupt):
+        # aws v1 ends the interrupted line on stdout and says nothing else.
+        _safe_write(stdout, "\n")
+        return ExitCode.INTERRUPTED
+    if isinstance(exc, VersionRequested):
+        from .version import version_string
+
+        _safe_write(stdout, version_string() + "\n")
+        return ExitCode.OK
+    if isinstance(exc, UsageError):
+        _safe_write(stderr, f"usage: {USAGE.rstrip(chr(10))}\naws: error: {exc}\n")
+        return ExitCode.USAGE
+    if isinstance(exc, UnknownOptionsError):
+        _safe_write(stderr, f"usage: {USAGE}\n{exc}\n")
+        return ExitCode.ERROR
+    plain = _no_leading_newline(exc)
+    if plain is not None:
+        LOG.debug(plain, exc_info=True)
+        _safe_write(stderr, plain + "\n")
+        return ExitCode.ERROR
+    LOG.debug("Exception caught in main()", exc_info=True)
+    LOG.debug("Exiting with rc 255")
+    colored = getattr(exc, "colored", False)
+    if colored:
+        # Table colour wraps every write in a reset, stderr included (colorama autoreset).
+        _safe_write(stderr, "\n\x1b[0m" + str(exc) + "\x1b[0m\n\x1b[0m")
+    else:
+        _safe_write(stderr, f"\n{exc}\n")
+    return ExitCode.ERROR
+
+
+def _safe_write(stream: TextIO, text: str) -> None:
+    try:
+        stream.write(text)
+        stream.flush()
+    except (OSError, ValueError):
+        # stderr or stdout may be closed; there is nobody left to tell.
+        pass

@@ -1,0 +1,54 @@
+"""From a parsed response to bytes on stdout: ``--query``, then the chosen renderer."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, TextIO
+
+from . import formatters
+from .errors import AwsmlError
+from .globalargs import GlobalArgs
+
+
+def resolve_output_name(args: GlobalArgs, session) -> str:
+    """--output, else AWS_DEFAULT_OUTPUT, else the profile's ``output``, else json.
+
+    aws v1 resolves this only after the call returned, so a bad value in the
+    environment or config fails after the request was sent; awsml does the same.
+    """
+    name = args.output
+    if name is None:
+        name = session.get_config_variable("output") if session is not None else "json"
+    if not formatters.is_known(name):
+        raise AwsmlError(f"Unknown output type: {name}")
+    return name
+
+
+def use_color(setting: str, stream: TextIO) -> bool:
+    if setting == "on":
+        return True
+    if setting == "off":
+        return False
+    # auto: colour only for a terminal, and never when NO_COLOR is set (no-color.org).
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return os.isatty(stream.fileno())
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def apply_query(data: Any, args: GlobalArgs) -> Any:
+    if args.query is None:
+        return data
+    return args.query.search(data)
+
+
+def render(data: Any, output_name: str, args: GlobalArgs, stream: TextIO | None = None) -> None:
+    stream = stream or sys.stdout
+    data = apply_query(data, args)
+    color = output_name == "table" and use_color(args.color, stream)
+    options = formatters.RenderOptions(color=color)
+    renderer = formatters.get_renderer(output_name)
+    renderer(data, stream, options)

@@ -1,0 +1,88 @@
+"""The botocore session, set up as aws v1 sets up its own.
+
+Everything about where settings come from (profiles, config and credentials
+files, environment variables, the credential chain) is botocore's.  awsml adds
+only what the AWS CLI layer adds on top of botocore:
+
+* two session variables: ``output`` (``AWS_DEFAULT_OUTPUT`` / config ``output``)
+  and ``ca_bundle`` (``AWS_CA_BUNDLE`` / config ``ca_bundle``);
+* ``--profile`` / ``--region`` stored on the session when given (an empty value
+  is ignored, as in aws v1);
+* the CLI's response parsing: timestamps as they came over the wire unless the
+  config file says ``cli_timestamp_format = iso8601``, blobs left encoded.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import AwsmlError
+from .globalargs import GlobalArgs
+
+# Session variables the AWS CLI adds to botocore's: name -> (config key, env var, default, converter).
+CLI_SESSION_VARIABLES = {
+    "ca_bundle": ("ca_bundle", "AWS_CA_BUNDLE", None, None),
+    "output": ("output", "AWS_DEFAULT_OUTPUT", "json", None),
+}
+
+USER_AGENT_NAME = "awsml"
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _iso8601(value: Any) -> str:
+    from botocore.utils import parse_timestamp
+
+    return parse_timestamp(value).isoformat()
+
+
+def timestamp_parser_for(setting: str | None):
+    """The parser for ``cli_timestamp_format``; a bad value is an error before any call."""
+    if setting is None or setting in ("wire", "none"):
+        return _identity
+    if setting == "iso8601":
+        return _iso8601
+    raise AwsmlError(
+        f"Unknown cli_timestamp_format value: {setting}, "
+        'valid values are "none", "wire" or "iso8601"'
+    )
+
+
+def create_session(args: GlobalArgs):
+    """A botocore session with the CLI's settings applied (aws v1's session start-up)."""
+    from botocore.exceptions import ProfileNotFound
+
+    import botocore.session
+
+    from . import __version__
+    from .debuglog import enable_debug_logging
+
+    session = botocore.session.Session(CLI_SESSION_VARIABLES)
+    session.user_agent_name = USER_AGENT_NAME
+    session.user_agent_version = __version__
+    if args.profile:
+        session.set_config_variable("profile", args.profile)
+    if args.region:
+        session.set_config_variable("region", args.region)
+    if args.debug:
+        enable_debug_logging(session)
+    try:
+        setting = session.get_scoped_config().get("cli_timestamp_format")
+    except ProfileNotFound:
+        # A missing profile is reported later, where aws v1 reports it.
+        setting = None
+    factory = session.get_component("response_parser_factory")
+    factory.set_parser_defaults(blob_parser=_identity, timestamp_parser=timestamp_parser_for(setting))
+    return session
+
+
+def follows_url_params(session) -> bool:
+    """``cli_follow_urlparam = false`` turns off fetching http(s):// parameter values."""
+    from botocore.exceptions import ProfileNotFound
+
+    try:
+        return session.get_scoped_config().get("cli_follow_urlparam", "true") == "true"
+    except ProfileNotFound:
+        return True
