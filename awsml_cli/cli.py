@@ -90,6 +90,23 @@ def _global_options() -> list[click.Option]:
 class RootGroup(click.Group):
     """``awsml``: the first pass finds global options anywhere in argv."""
 
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """Click's entry point, routed through awsml's own error handling.
+
+        Shell completion requests are answered by Click here; everything else
+        goes through :func:`awsml_cli.__main__.main`, so Click's CliRunner sees
+        exactly what a user sees.
+        """
+        import sys
+
+        from .__main__ import main as awsml_main
+
+        self._main_shell_completion(extra, prog_name or "awsml", complete_var)
+        code = awsml_main(sys.argv[1:] if args is None else list(args))
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         parsed = aws_argv.parse_main(args, self.params, commands=[*self.commands])
         canonical = aws_argv.canonical_tokens(self.params, parsed.values)

@@ -39,7 +39,8 @@ def run(args: GlobalArgs, session, options: DescribeOptions) -> int:
         cli_input.merge(params, cli_input.load_document(options.cli_input_json))
     if options.generate_cli_skeleton == "input":
         model = client.operation_model(session)
-        sys.stdout.write(cli_input.render_skeleton(cli_input.input_skeleton(model.input_shape)))
+        skeleton = cli_input.render_skeleton(cli_input.input_skeleton(model.input_shape))
+        output.write_guarded(lambda: sys.stdout.write(skeleton), sys.stdout)
         return 0
     api = client.create_client(session, args)
     response = client.describe_training_job(api, params)

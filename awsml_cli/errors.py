@@ -85,6 +85,14 @@ class VersionRequested(Exception):
     """Raised by the parser when it meets --version; prints the version, exit 0."""
 
 
+class StdoutClosed(Exception):
+    """The reader of stdout went away (``awsml … | head -1``): end quietly, exit 0.
+
+    aws v1 exits 0 silently for json and table output but 255 with
+    ``[Errno 32] Broken pipe`` for text; awsml ends quietly for every format.
+    """
+
+
 class Interrupted(Exception):
     """Raised where Ctrl-C must be reported with extra context (e.g. --wait)."""
 
@@ -107,6 +115,9 @@ def report(exc: BaseException, stdout: TextIO | None = None, stderr: TextIO | No
         # aws v1 ends the interrupted line on stdout and says nothing else.
         _safe_write(stdout, "\n")
         return ExitCode.INTERRUPTED
+    if isinstance(exc, StdoutClosed):
+        _silence_stdout()
+        return ExitCode.OK
     if isinstance(exc, VersionRequested):
         from .version import version_string
 
@@ -125,13 +136,36 @@ def report(exc: BaseException, stdout: TextIO | None = None, stderr: TextIO | No
         return ExitCode.ERROR
     LOG.debug("Exception caught in main()", exc_info=True)
     LOG.debug("Exiting with rc 255")
-    colored = getattr(exc, "colored", False)
-    if colored:
-        # Table colour wraps every write in a reset, stderr included (colorama autoreset).
-        _safe_write(stderr, "\n\x1b[0m" + str(exc) + "\x1b[0m\n\x1b[0m")
+    # Partial text output comes first, as with aws v1's unbuffered stdout.
+    _safe_flush(stdout)
+    from .formatters.errors import RenderError
+
+    if isinstance(exc, RenderError):
+        # Knows the coloured form aws v1 gives errors once table colour is on.
+        _safe_write(stderr, exc.stderr_text())
     else:
         _safe_write(stderr, f"\n{exc}\n")
     return ExitCode.ERROR
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot complain."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _safe_flush(stream: TextIO) -> None:
+    try:
+        stream.flush()
+    except (OSError, ValueError):
+        if stream is sys.stdout:
+            _silence_stdout()
 
 
 def _safe_write(stream: TextIO, text: str) -> None:
@@ -139,5 +173,7 @@ def _safe_write(stream: TextIO, text: str) -> None:
         stream.write(text)
         stream.flush()
     except (OSError, ValueError):
-        # stderr or stdout may be closed; there is nobody left to tell.
-        pass
+        # stderr or stdout may be closed; there is nobody left to tell, and the
+        # interpreter's last flush must not complain about it either.
+        if stream is sys.stdout:
+            _silence_stdout()

@@ -74,8 +74,10 @@ def resolve(values: dict) -> GlobalArgs:
         debug=bool(values.get("debug")),
         paginate=not values.get("no_paginate"),
         output=values.get("output"),
-        profile=values.get("profile") or None,
-        region=values.get("region") or None,
+        # Kept as given: an empty --region is not stored on the session (aws v1
+        # ignores it there) but still reaches create_client, as in aws v1.
+        profile=values.get("profile"),
+        region=values.get("region"),
         color=values.get("color") or "auto",
     )
     query_text = values.get("query")

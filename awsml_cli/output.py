@@ -7,7 +7,7 @@ import sys
 from typing import Any, TextIO
 
 from . import formatters
-from .errors import AwsmlError
+from .errors import AwsmlError, StdoutClosed
 from .globalargs import GlobalArgs
 
 
@@ -45,10 +45,42 @@ def apply_query(data: Any, args: GlobalArgs) -> Any:
     return args.query.search(data)
 
 
+# Set once table colour is switched on: aws v1 (colorama) then ends a terminal
+# session with one more reset, whatever happens next.
+_color_used_on: TextIO | None = None
+
+
 def render(data: Any, output_name: str, args: GlobalArgs, stream: TextIO | None = None) -> None:
+    global _color_used_on
     stream = stream or sys.stdout
     data = apply_query(data, args)
     color = output_name == "table" and use_color(args.color, stream)
+    if color:
+        _color_used_on = stream
     options = formatters.RenderOptions(color=color)
     renderer = formatters.get_renderer(output_name)
-    renderer(data, stream, options)
+    write_guarded(lambda: renderer(data, stream, options), stream)
+
+
+def write_guarded(write, stream: TextIO) -> None:
+    """Run ``write`` and flush; a reader that went away is not an error."""
+    try:
+        write()
+        stream.flush()
+    except BrokenPipeError as exc:
+        raise StdoutClosed() from exc
+
+
+def finish() -> None:
+    """At exit: the final colour reset aws v1 writes to a terminal (never to a pipe)."""
+    stream = _color_used_on
+    if stream is None:
+        return
+    try:
+        if os.isatty(stream.fileno()):
+            from .formatters.errors import COLOR_RESET
+
+            stream.write(COLOR_RESET)
+            stream.flush()
+    except (AttributeError, OSError, ValueError):
+        pass

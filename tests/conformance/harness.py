@@ -1,0 +1,83 @@
+"""Side-by-side runs of ``aws`` and ``awsml`` and the comparison of what they print.
+
+A case is an argv (with ``{url}`` for the local endpoint and ``{tmp}`` for a
+scratch directory), extra environment, and optional config/credentials files
+and input files.  Both programs get the same environment, files and working
+directory; the test asserts the same stdout bytes, the same exit code and the
+same error text on stderr (see :func:`tests.helpers.error_text`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests import helpers
+
+
+@dataclass
+class Case:
+    id: str
+    args: list[str]
+    env: dict = field(default_factory=dict)
+    config: str | None = None
+    credentials: str | None = None
+    files: dict = field(default_factory=dict)  # relative path -> bytes or str
+    stdin: bytes | None = None
+
+    def __str__(self) -> str:
+        return self.id
+
+
+def _expand(value: str, url: str, tmp: Path) -> str:
+    return value.replace("{url}", url).replace("{tmp}", str(tmp))
+
+
+def prepare(case: Case, url: str, tmp: Path) -> tuple[list[str], dict, Path]:
+    home = tmp / "home"
+    env = helpers.clean_env(home)
+    for key, value in case.env.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = _expand(value, url, tmp)
+    if case.config is not None:
+        Path(env["AWS_CONFIG_FILE"]).write_text(_expand(case.config, url, tmp))
+    if case.credentials is not None:
+        Path(env["AWS_SHARED_CREDENTIALS_FILE"]).write_text(case.credentials)
+    work = tmp / "work"
+    work.mkdir(exist_ok=True)
+    for name, content in case.files.items():
+        target = work / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        target.write_bytes(content)
+    args = [_expand(arg, url, tmp) for arg in case.args]
+    return args, env, work
+
+
+def run_both(case: Case, url: str, tmp: Path) -> tuple[helpers.Result, helpers.Result]:
+    args, env, work = prepare(case, url, tmp)
+    expected = helpers.run_aws(args, env, cwd=work, stdin=case.stdin)
+    actual = helpers.run_awsml(args, env, cwd=work, stdin=case.stdin)
+    return expected, actual
+
+
+def assert_same(case: Case, expected: helpers.Result, actual: helpers.Result) -> None:
+    problems = []
+    if actual.stdout != expected.stdout:
+        problems.append(f"stdout differs:\n--- aws\n{expected.stdout!r}\n--- awsml\n{actual.stdout!r}")
+    if actual.returncode != expected.returncode:
+        problems.append(f"exit code: aws {expected.returncode}, awsml {actual.returncode}")
+    if helpers.error_text(actual.stderr) != helpers.error_text(expected.stderr):
+        problems.append(
+            "stderr error text differs:\n--- aws\n"
+            f"{helpers.error_text(expected.stderr)!r}\n--- awsml\n{helpers.error_text(actual.stderr)!r}"
+        )
+    assert not problems, f"[{case.id}] " + "\n".join(problems)
+
+
+def check(case: Case, url: str, tmp: Path) -> None:
+    expected, actual = run_both(case, url, tmp)
+    assert_same(case, expected, actual)
