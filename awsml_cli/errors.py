@@ -115,6 +115,11 @@ def report(exc: BaseException, stdout: TextIO | None = None, stderr: TextIO | No
         # aws v1 ends the interrupted line on stdout and says nothing else.
         _safe_write(stdout, "\n")
         return ExitCode.INTERRUPTED
+    if isinstance(exc, Interrupted):
+        # As for a plain Ctrl-C, plus what --wait knew about the job when it stopped.
+        _safe_write(stdout, "\n")
+        _safe_write(stderr, f"{exc}\n")
+        return ExitCode.INTERRUPTED
     if isinstance(exc, StdoutClosed):
         _silence_stdout()
         return ExitCode.OK
