@@ -62,7 +62,10 @@ def _plain_str(value: Any) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
         # A value such as 1800.0 reads better as 1800 in a view for people.
         return str(int(value))
-    return str(value)
+    try:
+        return str(value)
+    except ValueError:  # an integer beyond Python's digit limit for str()
+        return f"<{type(value).__name__} too large to show>"
 
 
 # --------------------------------------------------------------------------- time
@@ -84,10 +87,8 @@ def to_datetime(value: Any) -> datetime | None:
             return None
         return to_datetime(parsed)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if not math.isfinite(value):
-            return None
         try:
-            return datetime.fromtimestamp(value, tz=timezone.utc)
+            return datetime.fromtimestamp(value, tz=timezone.utc) if math.isfinite(value) else None
         except (OverflowError, OSError, ValueError):
             return None
     return None
@@ -110,7 +111,8 @@ def format_duration(seconds: Any) -> str | None:
     """``3725`` -> ``1h 2m 5s``, ``3600`` -> ``1h``; whole seconds; None for nonsense."""
     if not isinstance(seconds, (int, float)) or isinstance(seconds, bool):
         return None
-    if not math.isfinite(seconds) or seconds < 0:
+    # NaN fails both comparisons; beyond 30,000 years it is not a duration but a bug.
+    if not 0 <= seconds <= 10**12:
         return None
     total = int(round(seconds))
     if total == 0:
@@ -123,6 +125,20 @@ def format_duration(seconds: Any) -> str | None:
     first = next(i for i, (amount, _) in enumerate(units) if amount)
     last = max(i for i, (amount, _) in enumerate(units) if amount)
     return " ".join(f"{amount}{unit}" for amount, unit in units[first : last + 1])
+
+
+def ratio(numerator: float, denominator: float) -> float | None:
+    """``numerator / denominator``, or None when that is not a finite float (huge integers)."""
+    try:
+        value = numerator / denominator
+    except (OverflowError, ZeroDivisionError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def items(value: Any) -> list:
+    """The elements of a list member; nothing when the member is absent or not a list."""
+    return value if isinstance(value, list) else []
 
 
 def number(value: Any) -> float | int | None:
@@ -158,8 +174,12 @@ STATUS_STYLES = {
 }
 
 
+def status_style(status: Any) -> str:
+    return STATUS_STYLES.get(status, "") if isinstance(status, str) else ""
+
+
 def status_mark(status: Any, ascii_only: bool = False) -> str:
-    unicode_mark, ascii_mark = _MARKS.get(status, ("?", "[?]"))
+    unicode_mark, ascii_mark = _MARKS.get(status, ("?", "[?]")) if isinstance(status, str) else ("?", "[?]")
     return ascii_mark if ascii_only else unicode_mark
 
 
@@ -196,7 +216,7 @@ class Transition:
 def transitions(data: dict) -> list[Transition]:
     """SecondaryStatusTransitions in order, skipping elements that are not objects."""
     found = []
-    for item in data.get("SecondaryStatusTransitions") or []:
+    for item in items(data.get("SecondaryStatusTransitions")):
         if not isinstance(item, dict):
             continue
         message = item.get("StatusMessage")
@@ -219,9 +239,9 @@ def instance_count(data: dict) -> int | None:
     config = data.get("ResourceConfig")
     if not isinstance(config, dict):
         return None
-    groups = config.get("InstanceGroups")
+    groups = [group for group in items(config.get("InstanceGroups")) if isinstance(group, dict)]
     if groups:
-        counts = [number(group.get("InstanceCount")) for group in groups if isinstance(group, dict)]
+        counts = [number(group.get("InstanceCount")) for group in groups]
         counts = [count for count in counts if count is not None]
         return int(sum(counts)) if counts else None
     count = number(config.get("InstanceCount"))
@@ -233,7 +253,7 @@ def instances_text(data: dict) -> str | None:
     config = data.get("ResourceConfig")
     if not isinstance(config, dict):
         return None
-    groups = [group for group in config.get("InstanceGroups") or [] if isinstance(group, dict)]
+    groups = [group for group in items(config.get("InstanceGroups")) if isinstance(group, dict)]
     if groups:
         parts = []
         for group in groups:
@@ -269,7 +289,8 @@ def billing(data: dict) -> Billing:
     billable = number(data.get("BillableTimeInSeconds"))
     saving = None
     if data.get("EnableManagedSpotTraining") is True and training and billable is not None:
-        saving = (1 - billable / training) * 100
+        share = ratio(billable, training)
+        saving = (1 - share) * 100 if share is not None else None
     return Billing(
         training_seconds=training * factor if training is not None else None,
         billable_seconds=billable * factor if billable is not None else None,
@@ -287,7 +308,8 @@ def max_runtime_used(data: dict) -> tuple[float, float, float] | None:
     used = number(data.get("TrainingTimeInSeconds"))
     if not limit or used is None:
         return None
-    return used, limit, used / limit * 100
+    share = ratio(used, limit)
+    return (used, limit, share * 100) if share is not None else None
 
 
 def format_seconds(value: float | int) -> str:
@@ -307,7 +329,7 @@ def log_stream_prefix(data: dict) -> str | None:
 def metrics(data: dict) -> list[tuple[str, str, str | None]]:
     """FinalMetricDataList as (name, value, UTC time) rows; null elements skipped."""
     rows = []
-    for item in data.get("FinalMetricDataList") or []:
+    for item in items(data.get("FinalMetricDataList")):
         if not isinstance(item, dict):
             continue
         value = item.get("Value")

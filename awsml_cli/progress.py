@@ -232,7 +232,7 @@ class LiveProgress:
 
         response = self.response or {}
         status = response.get("TrainingJobStatus")
-        style = facts.STATUS_STYLES.get(status, "")
+        style = facts.status_style(status)
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="bold", no_wrap=True)
         grid.add_column(overflow="fold")

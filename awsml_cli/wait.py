@@ -202,7 +202,8 @@ def wait_for_job(
                 state.failures = 0
                 state.last = response
                 progress.observed(response)
-                final = EXIT_CODES.get(response.get("TrainingJobStatus"))
+                status = response.get("TrainingJobStatus")
+                final = EXIT_CODES.get(status) if isinstance(status, str) else None
                 if final is not None:
                     outcome = Outcome(int(final), response, clock() - started)
                     progress.finished(outcome)

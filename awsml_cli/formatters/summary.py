@@ -119,8 +119,9 @@ def _billed(seconds: float | None, instances: int | None, times: str) -> str | N
     if seconds is None:
         return None
     text = facts.format_seconds(seconds)
-    if instances and instances > 1:
-        text += f" = {facts.clean(seconds / instances)} s {times} {instances} instances"
+    per_instance = facts.ratio(seconds, instances) if instances and instances > 1 else None
+    if per_instance is not None:
+        text += f" = {facts.clean(per_instance)} s {times} {instances} instances"
     return text
 
 
@@ -216,7 +217,7 @@ def render_rich(summary: Summary, stream: TextIO, options: RenderOptions) -> Non
         emoji=False,
         soft_wrap=False,
     )
-    status_style = facts.STATUS_STYLES.get(summary.status, "")
+    status_style = facts.status_style(summary.status)
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")
@@ -234,14 +235,14 @@ def render_rich(summary: Summary, stream: TextIO, options: RenderOptions) -> Non
             table.add_column(header, overflow="fold", no_wrap=header != "Message")
         for row in summary.timeline:
             table.add_row(*(Text(cell) for cell in row))
-        parts.append(table)
+        parts.extend([Text(""), table])
     if summary.metrics:
         table = Table(box=box.SIMPLE_HEAD, title="Final metrics", title_justify="left", expand=False)
         for header in METRIC_HEADERS:
             table.add_column(header, overflow="fold")
         for row in summary.metrics:
             table.add_row(*(Text(cell) for cell in row))
-        parts.append(table)
+        parts.extend([Text(""), table])
     title = next((value for label, value in summary.rows if label == "Training job"), None)
     panel = Panel(Group(*parts), title=Text(title) if title else None, title_align="left", border_style=status_style or "none", expand=False)
     console.print(panel)
