@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass
 
 from . import cli_input, client, output, paramfile
-from .errors import UsageError
+from .errors import StdoutClosed, UsageError
 from .globalargs import GlobalArgs
 
 
@@ -92,5 +92,10 @@ def wait_and_render(args: GlobalArgs, session, api, params: dict, options: Descr
     reporter = progress.stderr_reporter(params.get("TrainingJobName"), debug=args.debug)
     outcome = wait.wait_for_job(lambda: client.describe_training_job(api, params), settings, reporter)
     if outcome.response is not None:
-        output.render(outcome.response, output_name, args)
+        try:
+            output.render(outcome.response, output_name, args)
+        except StdoutClosed as exc:
+            # ``awsml --wait … | head -1`` must still say how the job ended.
+            exc.exit_code = outcome.exit_code
+            raise
     return outcome.exit_code

@@ -93,8 +93,8 @@ class PlainProgress:
         try:
             self.stream.write(f"{stamp}  {text}\n")
             self.stream.flush()
-        except (OSError, ValueError):
-            pass  # a closed stderr must not end the wait
+        except (OSError, ValueError, AttributeError):
+            pass  # a closed (or missing) stderr must not end the wait
 
     def started(self, settings: WaitSettings) -> None:
         self._line(None, f"Waiting for {_job(self.job_name)} ({describe_settings(settings)})")
@@ -139,7 +139,7 @@ class PlainProgress:
             try:
                 self.stream.write(f"FailureReason:\n{indented}\n")
                 self.stream.flush()
-            except (OSError, ValueError):
+            except (OSError, ValueError, AttributeError):
                 pass
 
     def close(self) -> None:

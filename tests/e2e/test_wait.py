@@ -328,3 +328,26 @@ def test_help_lists_the_wait_options(home):
     assert result.returncode == 0
     for option in ("--wait", "--poll-interval", "--wait-timeout"):
         assert option in result.out
+
+
+def test_outcome_survives_a_reader_that_left(scripted_server, home):
+    """``awsml --wait … | head -0``: the job's outcome is still the exit status."""
+    stem = "02-failed-algorithm-error"
+    server = scripted_server(jobwalk.walk(stem, faults=()))
+    command = helpers.awsml_command() + args_for(stem, server.url, *FAST)
+    proc = subprocess.Popen(command, env=fast_env(home), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # the reader is gone before anything is printed
+    try:
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 3
+    assert "Traceback" not in err.decode()
+
+
+def test_skeleton_ignores_wait(home):
+    result = helpers.run_awsml([*DTJ, "--generate-cli-skeleton", "--wait", "--poll-interval", "1"], fast_env(home))
+    assert result.returncode == 0
+    assert result.out.startswith("{\n")
+    assert result.err == ""
