@@ -78,6 +78,7 @@ def args_for(stem, url, *extra):
 # --------------------------------------------------------------------------- the live view
 
 
+@pytest.mark.conformance  # runs the real aws
 def test_live_view_walks_to_completed(scripted_server, corpus_server, home):
     stem = "01-completed-xgboost"
     server = scripted_server(jobwalk.walk(stem))

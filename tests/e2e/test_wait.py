@@ -56,6 +56,7 @@ FINALS = [
 ]
 
 
+@pytest.mark.conformance  # runs the real aws
 @pytest.mark.parametrize("stem, code, status", FINALS, ids=[status for _, _, status in FINALS])
 def test_walk_to_each_final_state(stem, code, status, scripted_server, corpus_server, home):
     script = jobwalk.walk(stem)
@@ -104,6 +105,7 @@ def test_failed_job_prints_failure_reason_in_full(scripted_server, home):
     assert block == "".join(f"    {line}\n" for line in reason.replace("\t", "    ").split("\n"))
 
 
+@pytest.mark.conformance  # runs the real aws
 @pytest.mark.parametrize(
     "extra",
     [
@@ -216,6 +218,7 @@ def test_connection_trouble_after_the_first_poll_is_ridden_out(fault, scripted_s
     assert len(server.requests) == 4
 
 
+@pytest.mark.conformance  # runs the real aws
 def test_no_endpoint_on_the_first_poll_fails_like_aws(home):
     url = closed_url()
     env = fast_env(home)
@@ -239,6 +242,7 @@ def test_validation_error_mid_wait_ends_it_with_aws_message(scripted_server, hom
     assert len(server.requests) == 3
 
 
+@pytest.mark.conformance  # runs the real aws
 def test_validation_error_matches_aws_byte_for_byte(scripted_server, home):
     server = scripted_server(aws_error("ValidationException", "Requested resource not found."))
     env = fast_env(home)
@@ -248,6 +252,7 @@ def test_validation_error_matches_aws_byte_for_byte(scripted_server, home):
     assert result.err.endswith(expected.err)
 
 
+@pytest.mark.conformance  # runs the real aws
 def test_no_credentials_fails_like_aws_without_a_request(scripted_server, home):
     server = scripted_server(json_response(in_progress_body()))
     env = fast_env(home, AWS_ACCESS_KEY_ID=None, AWS_SECRET_ACCESS_KEY=None)
