@@ -90,7 +90,22 @@ def _add_click_option(parser: argparse.ArgumentParser, param: click.Parameter, r
         kwargs.update(action="store_true", default=None)
     if isinstance(param.type, click.Choice):
         kwargs["choices"] = list(param.type.choices)
+    parse_token = getattr(param.type, "parse_token", None)
+    if parse_token is not None:
+        # awsml's own typed options are checked here, where argparse reports a
+        # bad value in its usual form (``argument --x: <message>``, exit 2).
+        kwargs["type"] = _argparse_type(parse_token)
     parser.add_argument(*names, **kwargs)
+
+
+def _argparse_type(parse_token):
+    def convert(text: str):
+        try:
+            return parse_token(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return convert
 
 
 def canonical_tokens(params: Iterable[click.Parameter], values: dict) -> list[str]:

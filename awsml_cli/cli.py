@@ -34,6 +34,43 @@ class AppState:
     session: object  # botocore session
 
 
+class Seconds(click.ParamType):
+    """A number of seconds, fractions allowed, for awsml's own ``--wait`` options.
+
+    The argparse pass (:mod:`awsml_cli.argv`) converts the value with
+    :meth:`parse_token`, so a bad value is reported like any other argparse
+    error (``aws: error: argument --poll-interval: ...``, exit 2).
+    """
+
+    name = "seconds"
+
+    def __init__(self, zero_means_no_limit: bool = False):
+        self.zero_means_no_limit = zero_means_no_limit
+
+    def parse_token(self, text: str) -> float:
+        import math
+
+        if self.zero_means_no_limit:
+            rule = "must be a number of seconds, 0 or more (0 means no limit)"
+        else:
+            rule = "must be a number of seconds greater than 0"
+        try:
+            seconds = float(text)
+        except (TypeError, ValueError):
+            raise ValueError(f"invalid value {text!r}: {rule}") from None
+        if not math.isfinite(seconds) or seconds < 0 or (seconds == 0 and not self.zero_means_no_limit):
+            raise ValueError(f"invalid value {text!r}: {rule}")
+        return seconds
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, float):
+            return value
+        try:
+            return self.parse_token(value)
+        except ValueError as exc:
+            raise UsageError(f"argument {param.opts[0]}: {exc}") from None
+
+
 class AwsOption(click.Option):
     """A Click option that can also be *required as aws v1 requires it*.
 
@@ -57,8 +94,8 @@ def _global_options() -> list[click.Option]:
         AwsOption(["--no-paginate"], is_flag=True, default=None, help="Disable automatic pagination (no effect for this operation)."),
         AwsOption(
             ["--output"],
-            type=click.Choice(["json", "text", "table"]),
-            help="The formatting style for command output.",
+            type=click.Choice(["json", "text", "table", "summary"]),
+            help="The formatting style for command output (summary: a view for people, not scripts).",
         ),
         AwsOption(["--query"], metavar="JMESPATH", help="A JMESPath query to use in filtering the response data."),
         AwsOption(["--profile"], metavar="NAME", help="Use a specific profile from your credential file."),
@@ -235,6 +272,26 @@ def sagemaker() -> None:
     flag_value="input",
     help="Print a request skeleton (input, the default) or a sample response (output) "
     "and exit without calling the service.",
+)
+@click.option(
+    "--wait",
+    is_flag=True,
+    default=None,
+    help="Poll until the job is Completed, Failed or Stopped, showing progress on stderr, then print "
+    "the final response. Exit status: 0 Completed, 3 Failed, 4 Stopped, 124 when --wait-timeout ran out.",
+)
+@click.option(
+    "--poll-interval",
+    type=Seconds(),
+    metavar="SECONDS",
+    help="With --wait: seconds between two polls; fractions allowed. Default: 30.",
+)
+@click.option(
+    "--wait-timeout",
+    type=Seconds(zero_means_no_limit=True),
+    metavar="SECONDS",
+    help="With --wait: stop waiting after this many seconds of wall-clock time (exit status 124). "
+    "Default: no limit.",
 )
 @click.pass_obj
 def describe_training_job(state: AppState, **options) -> int:

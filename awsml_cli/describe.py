@@ -6,6 +6,7 @@ import sys
 from dataclasses import dataclass
 
 from . import cli_input, client, output, paramfile
+from .errors import StdoutClosed, UsageError
 from .globalargs import GlobalArgs
 
 
@@ -14,6 +15,9 @@ class DescribeOptions:
     training_job_name: str | None = None
     cli_input_json: str | None = None
     generate_cli_skeleton: str | None = None
+    wait: bool | None = None
+    poll_interval: float | None = None
+    wait_timeout: float | None = None
 
 
 def build_call_parameters(session, options: DescribeOptions) -> dict:
@@ -31,7 +35,30 @@ def build_call_parameters(session, options: DescribeOptions) -> dict:
     return params
 
 
+def check_wait_options(options: DescribeOptions) -> None:
+    # Without --wait these options would silently do nothing: a script that forgot
+    # --wait would read an InProgress job as done.
+    if not options.wait:
+        for name, value in (("--poll-interval", options.poll_interval), ("--wait-timeout", options.wait_timeout)):
+            if value is not None:
+                raise UsageError(f"argument {name}: only allowed with --wait")
+
+
+def check_summary_query(args: GlobalArgs, session) -> None:
+    """The summary view shows the whole response, so it cannot show a --query result."""
+    if args.query is None:
+        return
+    if args.output == "summary":
+        raise UsageError("argument --query: not allowed with --output summary (it shows the whole response)")
+    if args.output is None and session.get_config_variable("output") == "summary":
+        raise UsageError(
+            "argument --query: not allowed with output summary (set by AWS_DEFAULT_OUTPUT or the "
+            "config file); add --output json, text or table"
+        )
+
+
 def run(args: GlobalArgs, session, options: DescribeOptions) -> int:
+    check_wait_options(options)
     params = build_call_parameters(session, options)
     # A missing profile surfaces here in aws v1, even for --generate-cli-skeleton.
     session.get_scoped_config()
@@ -42,8 +69,33 @@ def run(args: GlobalArgs, session, options: DescribeOptions) -> int:
         skeleton = cli_input.render_skeleton(cli_input.input_skeleton(model.input_shape))
         output.write_guarded(lambda: sys.stdout.write(skeleton), sys.stdout)
         return 0
+    check_summary_query(args, session)
     api = client.create_client(session, args)
+    if options.wait:
+        return wait_and_render(args, session, api, params, options)
     response = client.describe_training_job(api, params)
     output_name = output.resolve_output_name(args, session)
     output.render(response, output_name, args)
     return 0
+
+
+def wait_and_render(args: GlobalArgs, session, api, params: dict, options: DescribeOptions) -> int:
+    from . import progress, wait
+
+    # Resolved before waiting, unlike a single call: a bad AWS_DEFAULT_OUTPUT must
+    # not be discovered hours later.
+    output_name = output.resolve_output_name(args, session)
+    settings = wait.WaitSettings(
+        poll_interval=options.poll_interval or wait.DEFAULT_POLL_INTERVAL,
+        timeout=options.wait_timeout or None,
+    )
+    reporter = progress.stderr_reporter(params.get("TrainingJobName"), debug=args.debug)
+    outcome = wait.wait_for_job(lambda: client.describe_training_job(api, params), settings, reporter)
+    if outcome.response is not None:
+        try:
+            output.render(outcome.response, output_name, args)
+        except StdoutClosed as exc:
+            # ``awsml --wait … | head -1`` must still say how the job ended.
+            exc.exit_code = outcome.exit_code
+            raise
+    return outcome.exit_code

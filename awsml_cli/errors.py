@@ -90,7 +90,11 @@ class StdoutClosed(Exception):
 
     aws v1 exits 0 silently for json and table output but 255 with
     ``[Errno 32] Broken pipe`` for text; awsml ends quietly for every format.
+    ``exit_code`` stays what the command would have returned (a ``--wait``
+    outcome is still reported when the reader left early).
     """
+
+    exit_code: int = 0
 
 
 class Interrupted(Exception):
@@ -115,9 +119,14 @@ def report(exc: BaseException, stdout: TextIO | None = None, stderr: TextIO | No
         # aws v1 ends the interrupted line on stdout and says nothing else.
         _safe_write(stdout, "\n")
         return ExitCode.INTERRUPTED
+    if isinstance(exc, Interrupted):
+        # As for a plain Ctrl-C, plus what --wait knew about the job when it stopped.
+        _safe_write(stdout, "\n")
+        _safe_write(stderr, f"{exc}\n")
+        return ExitCode.INTERRUPTED
     if isinstance(exc, StdoutClosed):
         _silence_stdout()
-        return ExitCode.OK
+        return exc.exit_code
     if isinstance(exc, VersionRequested):
         from .version import version_string
 

@@ -39,6 +39,13 @@ def use_color(setting: str, stream: TextIO) -> bool:
         return False
 
 
+def is_terminal(stream: TextIO) -> bool:
+    try:
+        return os.isatty(stream.fileno())
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
 def apply_query(data: Any, args: GlobalArgs) -> Any:
     if args.query is None:
         return data
@@ -58,6 +65,9 @@ def render(data: Any, output_name: str, args: GlobalArgs, stream: TextIO | None 
     if color:
         _color_used_on = stream
     options = formatters.RenderOptions(color=color)
+    if output_name == "summary":
+        # The view for people colours itself (without aws v1's colorama resets).
+        options = formatters.RenderOptions(color=use_color(args.color, stream), is_terminal=is_terminal(stream))
     renderer = formatters.get_renderer(output_name)
     write_guarded(lambda: renderer(data, stream, options), stream)
 

@@ -24,6 +24,9 @@ class RenderOptions:
     color: bool = False
     # Columns available; None means "ask the stream" (ioctl on a tty, else 80).
     terminal_width: int | None = None
+    # Whether the stream is a terminal: the summary view lays out for people
+    # there and writes plain text anywhere else.
+    is_terminal: bool = False
 
 
 Renderer = Callable[[Any, TextIO, RenderOptions], None]
@@ -33,10 +36,12 @@ _REGISTRY: dict[str, str] = {
     "json": "json_output",
     "text": "text",
     "table": "table",
+    "summary": "summary",
 }
 
-# The choices aws v1 accepts for --output on the command line, in its order.
-CLI_CHOICES = ("json", "text", "table")
+# The choices --output accepts on the command line: aws v1's, in its order,
+# then awsml's own view for people.
+CLI_CHOICES = ("json", "text", "table", "summary")
 
 
 def names() -> tuple[str, ...]:

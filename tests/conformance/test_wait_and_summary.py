@@ -1,0 +1,65 @@
+"""Where --wait and --output summary meet aws v1's behaviour.
+
+* The one documented difference they bring: ``--output`` accepts ``summary``,
+  so its invalid-choice message lists that choice too.  The expected text is
+  derived from what the real ``aws`` prints, so any other drift still fails.
+* Everything else is unchanged: without ``--wait``/``summary`` the conformance
+  suite runs as before, and with ``--wait`` stdout is what ``aws`` prints for
+  the final response (checked in ``tests/e2e/test_wait.py``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import helpers
+from tests.conformance.harness import Case, run_both
+
+pytestmark = pytest.mark.conformance
+
+DTJ = ["sagemaker", "describe-training-job"]
+DEMO = [*DTJ, "--training-job-name", "demo-job", "--endpoint-url", "{url}"]
+
+
+def with_summary_choice(aws_error_text: bytes) -> bytes:
+    """aws's --output choice list, with awsml's extra choice in aws's layout (two per line)."""
+    before = f"\ntable{' ' * 35}".encode()
+    after = f"\ntable{' ' * 35} | summary{' ' * 33}".encode()
+    assert aws_error_text.count(before) == 1, aws_error_text
+    return aws_error_text.replace(before, after)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        Case("bad-output-choice", [*DEMO, "--output", "xml"]),
+        Case("bad-output-close-match", [*DEMO, "--output", "jsn"]),
+        Case("bad-output-before-bad-service", ["--output", "xml", "sagemakr"]),
+        Case("bad-output-prefix", [*DEMO, "--out", "yaml"]),
+    ],
+    ids=str,
+)
+def test_output_choice_error_lists_summary(case, moto_url, tmp_path):
+    expected, actual = run_both(case, moto_url, tmp_path)
+    assert actual.returncode == expected.returncode == 2
+    assert actual.stdout == expected.stdout == b""
+    assert helpers.error_text(actual.stderr) == with_summary_choice(helpers.error_text(expected.stderr))
+
+
+def test_output_choice_close_match_suggests_summary(moto_url, tmp_path):
+    _, actual = run_both(Case("summry", [*DEMO, "--output", "summry"]), moto_url, tmp_path)
+    assert actual.returncode == 2
+    assert actual.stderr.endswith(b"Invalid choice: 'summry', maybe you meant:\n\n  * summary\n")
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        Case("wait-options-unused-by-aws-json", [*DEMO, "--query", "TrainingJobStatus"]),
+        Case("summary-choice-does-not-change-json", [*DEMO, "--output", "json"]),
+    ],
+    ids=str,
+)
+def test_unchanged_paths_still_match(case, moto_url, tmp_path):
+    expected, actual = run_both(case, moto_url, tmp_path)
+    assert (actual.returncode, actual.stdout) == (expected.returncode, expected.stdout)
