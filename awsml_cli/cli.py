@@ -57,7 +57,8 @@ def _global_options() -> list[click.Option]:
         AwsOption(["--no-paginate"], is_flag=True, default=None, help="Disable automatic pagination (no effect for this operation)."),
         AwsOption(
             ["--output"],
-            type=click.Choice(["json", "text", "table"]),
+            # aws v1's choices, then aws v2's YAML outputs (which aws v1 lacks).
+            type=click.Choice(["json", "text", "table", "yaml", "yaml-stream"]),
             help="The formatting style for command output.",
         ),
         AwsOption(["--query"], metavar="JMESPATH", help="A JMESPath query to use in filtering the response data."),

@@ -33,6 +33,9 @@ _REGISTRY: dict[str, str] = {
     "json": "json_output",
     "text": "text",
     "table": "table",
+    # aws v2's YAML outputs (aws v1 has none).
+    "yaml": "yaml_output",
+    "yaml-stream": "yaml_stream",
 }
 
 # The choices aws v1 accepts for --output on the command line, in its order.
