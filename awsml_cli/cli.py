@@ -108,6 +108,13 @@ class RootGroup(click.Group):
             sys.exit(code)
         return code
 
+    def _main_shell_completion(self, ctx_args, prog_name, complete_var=None) -> None:
+        # A TAB must follow aws v1's argv rules (global options anywhere,
+        # prefixes), which Click's own completion walk does not know.
+        from .completion import answer_request
+
+        answer_request(self, prog_name, complete_var)
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         parsed = aws_argv.parse_main(args, self.params, commands=[*self.commands])
         canonical = aws_argv.canonical_tokens(self.params, parsed.values)
