@@ -327,3 +327,20 @@ def test_help_on_a_terminal_without_a_pager_writes_directly(pager, tmp_path):
     assert status == 0
     screen_text = screen.decode().replace("\r\n", "\n")
     assert screen_text == helpdoc.to_text(helpdoc.load_page(docgen.PAGE_NAME), width=59)
+
+
+def test_package_data_patterns_ship_every_help_page():
+    import fnmatch
+    import tomllib
+
+    patterns = tomllib.loads((helpers.REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"][
+        "awsml_cli"
+    ]
+    data_dir = helpers.REPO / "awsml_cli"
+    shipped = [
+        path.relative_to(data_dir).as_posix()
+        for path in (data_dir / "data").rglob("*")
+        if path.is_file() and not path.name.endswith((".pyc",))
+    ]
+    assert shipped
+    assert [name for name in shipped if not any(fnmatch.fnmatch(name, pattern) for pattern in patterns)] == []
