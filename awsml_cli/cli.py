@@ -94,7 +94,8 @@ class RootGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Click's entry point, routed through awsml's own error handling.
 
-        Shell completion requests are answered by Click here; everything else
+        Shell completion requests are answered here (by awsml_cli.completion,
+        over the Click tree, before anything heavy is imported); everything else
         goes through :func:`awsml_cli.__main__.main`, so Click's CliRunner sees
         exactly what a user sees.
         """
