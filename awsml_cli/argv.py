@@ -149,7 +149,10 @@ def parse_main(argv: Sequence[str], global_params: Iterable[click.Parameter], co
 def parse_subcommand(argv: Sequence[str], dest: str, commands) -> tuple[str, list[str]]:
     """The service pass: pick the operation word; everything else is left for later."""
     parser = _AwsArgumentParser()
-    parser.add_argument(dest, choices=commands)
+    # A metavar keeps argparse from listing the choices while it sets the
+    # argument up; listing them loads botocore's full model (only the error
+    # path needs that).  Error messages name the argument by it, as before.
+    parser.add_argument(dest, choices=commands, metavar=dest)
     namespace, remaining = parser.parse_known_args(list(argv))
     return getattr(namespace, dest), remaining
 

@@ -21,6 +21,7 @@ import click
 
 from . import argv as aws_argv
 from .errors import UnknownOptionsError, UsageError
+from .formatters import CLI_CHOICES as CLI_OUTPUT_CHOICES
 
 SERVICE_NAME = "sagemaker"
 OPERATION_NAME = "describe-training-job"
@@ -94,7 +95,8 @@ def _global_options() -> list[click.Option]:
         AwsOption(["--no-paginate"], is_flag=True, default=None, help="Disable automatic pagination (no effect for this operation)."),
         AwsOption(
             ["--output"],
-            type=click.Choice(["json", "text", "table", "summary"]),
+            # aws v1's choices, then aws v2's YAML outputs, then awsml's view for people.
+            type=click.Choice(list(CLI_OUTPUT_CHOICES)),
             help="The formatting style for command output (summary: a view for people, not scripts).",
         ),
         AwsOption(["--query"], metavar="JMESPATH", help="A JMESPath query to use in filtering the response data."),
@@ -130,7 +132,8 @@ class RootGroup(click.Group):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         """Click's entry point, routed through awsml's own error handling.
 
-        Shell completion requests are answered by Click here; everything else
+        Shell completion requests are answered here (by awsml_cli.completion,
+        over the Click tree, before anything heavy is imported); everything else
         goes through :func:`awsml_cli.__main__.main`, so Click's CliRunner sees
         exactly what a user sees.
         """
@@ -143,6 +146,13 @@ class RootGroup(click.Group):
         if standalone_mode:
             sys.exit(code)
         return code
+
+    def _main_shell_completion(self, ctx_args, prog_name, complete_var=None) -> None:
+        # A TAB must follow aws v1's argv rules (global options anywhere,
+        # prefixes), which Click's own completion walk does not know.
+        from .completion import answer_request
+
+        answer_request(self, prog_name, complete_var)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         parsed = aws_argv.parse_main(args, self.params, commands=[*self.commands])

@@ -34,6 +34,24 @@ class ExitCode(enum.IntEnum):
     ERROR = 255
 
 
+# What each exit code means, for the EXIT STATUS section of the manual page
+# (awsml_cli.docgen lists every ExitCode member from this table; a test
+# requires an entry for each member).
+EXIT_CODE_MEANINGS = {
+    ExitCode.OK: "Success: the response, skeleton, version or help page was written.",
+    ExitCode.USAGE: "The command line could not be parsed: a missing or ambiguous option, "
+    "an option without its value, a value that is not one of the choices, an unknown command "
+    "(as aws v1).",
+    ExitCode.JOB_FAILED: "With --wait: the training job ended Failed.",
+    ExitCode.JOB_STOPPED: "With --wait: the training job ended Stopped.",
+    ExitCode.WAIT_TIMEOUT: "With --wait: the job was still running when the wait timed out.",
+    ExitCode.INTERRUPTED: "Interrupted by Ctrl-C (a newline is written to stdout, as aws v1).",
+    ExitCode.ERROR: "Any other error, reported on stderr: an error from the service, no "
+    "credentials or region, a bad parameter or --query, a connection failure, unknown options "
+    "(as aws v1).",
+}
+
+
 # The usage block printed above argparse-style errors. aws v1 prints its own
 # (with an advert for v2); awsml prints its own usage but keeps the final
 # ``aws: error: …`` line byte-identical, because that is the line scripts grep.

@@ -36,12 +36,16 @@ _REGISTRY: dict[str, str] = {
     "json": "json_output",
     "text": "text",
     "table": "table",
+    # aws v2's YAML outputs (aws v1 has none).
+    "yaml": "yaml_output",
+    "yaml-stream": "yaml_stream",
+    # awsml's own view for people.
     "summary": "summary",
 }
 
 # The choices --output accepts on the command line: aws v1's, in its order,
-# then awsml's own view for people.
-CLI_CHOICES = ("json", "text", "table", "summary")
+# then aws v2's YAML outputs, then awsml's own view for people.
+CLI_CHOICES = ("json", "text", "table", "yaml", "yaml-stream", "summary")
 
 
 def names() -> tuple[str, ...]:

@@ -81,3 +81,21 @@ def assert_same(case: Case, expected: helpers.Result, actual: helpers.Result) ->
 def check(case: Case, url: str, tmp: Path) -> None:
     expected, actual = run_both(case, url, tmp)
     assert_same(case, expected, actual)
+
+
+def with_awsml_output_choices(aws_error_text: bytes) -> bytes:
+    """aws's ``--output`` invalid-choice text, with awsml's longer choice list in its place.
+
+    awsml's ``--output`` also accepts aws v2's yaml outputs and its own summary
+    view; that list is the one documented difference in this message.  The
+    layout (two per line, padded to 40) and everything around it stay aws's.
+    """
+    from awsml_cli.formatters import CLI_CHOICES
+
+    def table(choices) -> bytes:
+        rows = [" | ".join(f"{c:<40}" for c in choices[i : i + 2]) for i in range(0, len(choices), 2)]
+        return "\n".join(rows).encode()
+
+    aws_table = table(["json", "text", "table"])
+    assert aws_error_text.count(aws_table) == 1, aws_error_text
+    return aws_error_text.replace(aws_table, table(list(CLI_CHOICES)))

@@ -214,7 +214,8 @@ ERROR_CASES = [
     Case("bad-max-attempts-word", DEMO, env={"AWS_MAX_ATTEMPTS": "abc"}),
     Case("bad-retry-mode", DEMO, env={"AWS_RETRY_MODE": "bogus"}),
     Case("bad-timestamp-format", DEMO, config="[default]\ncli_timestamp_format = bogus\n"),
-    Case("bad-output-env-after-request", DEMO, env={"AWS_DEFAULT_OUTPUT": "yaml"}),
+    # (yaml is valid in awsml: see test_output_yaml.py for the --output choice cases.)
+    Case("bad-output-env-after-request", DEMO, env={"AWS_DEFAULT_OUTPUT": "xml"}),
     Case("bad-output-config-after-request", DEMO, config="[default]\noutput = xml\n"),
     Case("closed-port-one-attempt", [*DTJ, "--training-job-name", "x", "--endpoint-url", "http://127.0.0.1:9/"], env={"AWS_MAX_ATTEMPTS": "1"}),
     Case("endpoint-path-kept", [*DTJ, "--training-job-name", "x", "--endpoint-url", "http://127.0.0.1:9/some/path?q=1"], env={"AWS_MAX_ATTEMPTS": "1"}),

@@ -13,20 +13,12 @@ from __future__ import annotations
 import pytest
 
 from tests import helpers
-from tests.conformance.harness import Case, run_both
+from tests.conformance.harness import Case, run_both, with_awsml_output_choices
 
 pytestmark = pytest.mark.conformance
 
 DTJ = ["sagemaker", "describe-training-job"]
 DEMO = [*DTJ, "--training-job-name", "demo-job", "--endpoint-url", "{url}"]
-
-
-def with_summary_choice(aws_error_text: bytes) -> bytes:
-    """aws's --output choice list, with awsml's extra choice in aws's layout (two per line)."""
-    before = f"\ntable{' ' * 35}".encode()
-    after = f"\ntable{' ' * 35} | summary{' ' * 33}".encode()
-    assert aws_error_text.count(before) == 1, aws_error_text
-    return aws_error_text.replace(before, after)
 
 
 @pytest.mark.parametrize(
@@ -39,11 +31,11 @@ def with_summary_choice(aws_error_text: bytes) -> bytes:
     ],
     ids=str,
 )
-def test_output_choice_error_lists_summary(case, moto_url, tmp_path):
+def test_output_choice_error_lists_awsml_choices(case, moto_url, tmp_path):
     expected, actual = run_both(case, moto_url, tmp_path)
     assert actual.returncode == expected.returncode == 2
     assert actual.stdout == expected.stdout == b""
-    assert helpers.error_text(actual.stderr) == with_summary_choice(helpers.error_text(expected.stderr))
+    assert helpers.error_text(actual.stderr) == with_awsml_output_choices(helpers.error_text(expected.stderr))
 
 
 def test_output_choice_close_match_suggests_summary(moto_url, tmp_path):
