@@ -20,6 +20,7 @@ import pytest
 
 from awsml_cli import completion
 from awsml_cli.cli import root
+from awsml_cli.formatters import CLI_CHOICES
 from tests import helpers
 
 REPO = helpers.REPO
@@ -29,7 +30,13 @@ GLOBAL_VISIBLE = [
     "--region", "--color", "--no-sign-request", "--ca-bundle", "--cli-read-timeout", "--cli-connect-timeout",
     "--version",
 ]
-OPERATION_OPTIONS = ["--training-job-name", "--cli-input-json", "--generate-cli-skeleton"]
+# Derived from the tree, so that options added by other features are expected too.
+OPERATION_OPTIONS = [
+    param.opts[0]
+    for param in root.commands["sagemaker"].commands["describe-training-job"].params
+    if isinstance(param, click.Option) and not param.hidden
+]
+OUTPUTS = list(CLI_CHOICES)
 DTJ = ["sagemaker", "describe-training-job"]
 
 
@@ -53,7 +60,8 @@ def offered(words: list[str], incomplete: str) -> list[str]:
         (["sagemaker"], "--o", ["--output"]),
         (DTJ, "--", OPERATION_OPTIONS + GLOBAL_VISIBLE),
         (DTJ, "", OPERATION_OPTIONS + GLOBAL_VISIBLE),
-        (DTJ, "--c", ["--cli-input-json", "--color", "--ca-bundle", "--cli-read-timeout", "--cli-connect-timeout"]),
+        (DTJ, "--c", [name for name in OPERATION_OPTIONS if name.startswith("--c")]
+         + ["--color", "--ca-bundle", "--cli-read-timeout", "--cli-connect-timeout"]),
         # Options already given are not offered again.
         ([*DTJ, "--training-job-name", "x", "--output", "json"], "--", OPERATION_OPTIONS[1:] + [
             name for name in GLOBAL_VISIBLE if name != "--output"]),
@@ -61,7 +69,7 @@ def offered(words: list[str], incomplete: str) -> list[str]:
         (["--output", "json", "--debug"], "", ["sagemaker"]),
         (["--region", "eu-west-1", "sagemaker", "--no-paginate"], "", ["describe-training-job"]),
         # Choices.
-        (["--output"], "", ["json", "text", "table", "yaml", "yaml-stream"]),
+        (["--output"], "", OUTPUTS),
         ([*DTJ, "--output"], "y", ["yaml", "yaml-stream"]),
         (["--color"], "", ["on", "off", "auto"]),
         ([*DTJ, "--generate-cli-skeleton"], "", ["input", "output"]),
@@ -70,14 +78,14 @@ def offered(words: list[str], incomplete: str) -> list[str]:
         ([*DTJ, "--generate-cli-skeleton"], "--q", ["--query"]),
         ([*DTJ, "--generate-cli-skeleton", "--query", "x"], "--gen", []),
         # aws v1's unique prefixes count for the words already typed.
-        (["--out"], "", ["json", "text", "table", "yaml", "yaml-stream"]),
+        (["--out"], "", OUTPUTS),
         ([*DTJ, "--gen"], "", ["input", "output"]),
         (["--col"], "o", ["on", "off"]),
         # An ambiguous prefix is not an option: what follows is a plain word.
         (["--c"], "", ["sagemaker"]),
         # "--opt=value": bash splits at "=", zsh and fish pass it whole.
         (["--output", "="], "t", ["text", "table"]),
-        (["--output"], "=", ["json", "text", "table", "yaml", "yaml-stream"]),
+        (["--output"], "=", OUTPUTS),
         ([], "--output=ya", ["--output=yaml", "--output=yaml-stream"]),
         # The typed name is kept: shells filter candidates by what was typed.
         ([], "--out=j", ["--out=json"]),
@@ -92,7 +100,7 @@ def offered(words: list[str], incomplete: str) -> list[str]:
         ([], "--v", ["--version"]),
         (["--v2-debug"], "", ["sagemaker"]),
         # Values that look like options are still values of a pending option.
-        ([*DTJ, "--query", "--weird", "--ou"], "", ["json", "text", "table", "yaml", "yaml-stream"]),
+        ([*DTJ, "--query", "--weird", "--ou"], "", OUTPUTS),
     ],
 )
 def test_completions(words, incomplete, expected):
@@ -181,7 +189,7 @@ def completion_env(tmp_path, words: str, cword: int, shell: str = "bash") -> dic
 def test_request_answers_in_clicks_protocol(tmp_path):
     result = helpers.run_awsml([], completion_env(tmp_path, "awsml --output ", 2))
     assert (result.returncode, result.out, result.err) == (
-        0, "plain,json\nplain,text\nplain,table\nplain,yaml\nplain,yaml-stream\n", "")
+        0, "".join(f"plain,{name}\n" for name in OUTPUTS), "")
     result = helpers.run_awsml([], completion_env(tmp_path, "awsml --query ", 2))
     assert (result.returncode, result.out) == (0, "")
     result = helpers.run_awsml([], completion_env(tmp_path, "awsml sagemaker describe-training-job --tr", 3, "zsh"))
@@ -194,8 +202,12 @@ def test_unknown_shell_instruction_fails_quietly(tmp_path):
     assert (result.returncode, result.out) == (1, "")
 
 
+# The formatter registry (a name -> module table, which the Click tree reads for
+# the --output choices) is fine; the renderers themselves are not.
 HEAVY = ("botocore", "rich", "yaml", "jmespath", "tabulate", "urllib3", "dateutil", "awsml_cli.session",
-         "awsml_cli.describe", "awsml_cli.output", "awsml_cli.formatters")
+         "awsml_cli.describe", "awsml_cli.output") + tuple(
+             f"awsml_cli.formatters.{module}" for module in ("json_output", "text", "table", "yaml_output",
+                                                             "yaml_stream", "summary", "errors"))
 
 
 def test_request_imports_nothing_heavy(tmp_path):
@@ -248,7 +260,7 @@ printf '%s\n' "${COMPREPLY[@]}"
         ("awsml sag", ["sagemaker"]),
         ("awsml sagemaker ", ["describe-training-job"]),
         ("awsml sagemaker describe-training-job --tr", ["--training-job-name"]),
-        ("awsml --output ", ["json", "text", "table", "yaml", "yaml-stream"]),
+        ("awsml --output ", OUTPUTS),
         ("awsml sagemaker describe-training-job --training-job-name x --color ", ["on", "off", "auto"]),
         ("awsml sagemaker describe-training-job --generate-cli-skeleton ", ["input", "output"]),
         ("awsml --out ta", ["table"]),
@@ -304,7 +316,7 @@ _awsml_completion
     [
         ("awsml ", ["sagemaker:Amazon SageMaker."]),
         ("awsml sagemaker ", ["describe-training-job:Returns information about a training job."]),
-        ("awsml --output ", ["json", "text", "table", "yaml", "yaml-stream"]),
+        ("awsml --output ", OUTPUTS),
         ("awsml --output=ya", ["--output=yaml", "--output=yaml-stream"]),
         ("awsml sagemaker describe-training-job --generate-cli-skeleton o", ["output"]),
         ("awsml --ca-bundle ", ["<files>"]),
@@ -333,7 +345,7 @@ def test_zsh_options_carry_their_help(tmp_path):
     "line, expected",
     [
         ("awsml ", ["sagemaker\tAmazon SageMaker."]),
-        ("awsml sagemaker describe-training-job --output ", ["json", "text", "table", "yaml", "yaml-stream"]),
+        ("awsml sagemaker describe-training-job --output ", OUTPUTS),
         ("awsml --col", ["--color\tTurn on/off color output (table output only). Default: auto."]),
         ("awsml --output=t", ["--output=text", "--output=table"]),
         ("awsml sagemaker describe-training-job --generate-cli-skeleton ", ["input", "output"]),
