@@ -164,7 +164,8 @@ class ServiceGroup(click.Group):
     """``awsml sagemaker``: the service pass picks the operation word."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        operation, remaining = aws_argv.parse_subcommand(args, "operation", _OperationChoices(self.commands))
+        session = ctx.find_object(AppState).session
+        operation, remaining = aws_argv.parse_subcommand(args, "operation", _OperationChoices(self.commands, session))
         if operation not in self.commands:
             raise UsageError(
                 f"argument operation: awsml implements only {', '.join(self._visible_commands())}; "
@@ -181,22 +182,26 @@ class _OperationChoices:
 
     awsml's own commands are checked first; the full list (needed for aws v1's
     "Invalid choice" message and to recognise operations awsml does not
-    implement) comes from botocore's full SageMaker model, which is slow to
-    load, so it is only consulted for a word awsml does not know.
+    implement) is only read for a word awsml does not know.
     """
 
-    def __init__(self, commands):
+    def __init__(self, commands, session):
         self._commands = commands
+        self._session = session
+        self._all_words = None
+
+    def _words(self) -> tuple[str, ...]:
+        if self._all_words is None:
+            from .aws_operations import sagemaker_operation_words
+
+            self._all_words = sagemaker_operation_words(self._session)
+        return self._all_words
 
     def __contains__(self, word) -> bool:
-        from .aws_operations import sagemaker_operation_words
-
-        return word in self._commands or word in sagemaker_operation_words()
+        return word in self._commands or word in self._words()
 
     def __iter__(self):
-        from .aws_operations import sagemaker_operation_words
-
-        return iter(sagemaker_operation_words())
+        return iter(self._words())
 
 
 class OperationCommand(click.Command):

@@ -52,14 +52,19 @@ def timestamp_parser_for(setting: str | None):
 
 def create_session(args: GlobalArgs):
     """A botocore session with the CLI's settings applied (aws v1's session start-up)."""
-    from botocore.exceptions import ProfileNotFound
+    # First botocore import of the run: the fast session defers botocore's
+    # doc generator and urllib3's HTTP/2 package, which must happen before
+    # anything else imports them.  With --debug the stock data files are used,
+    # so that the "Loading JSON file" lines name the same files as aws v1's.
+    from .botocore_fast import make_session
 
-    import botocore.session
+    session = make_session(None, CLI_SESSION_VARIABLES, trim=not args.debug)
+
+    from botocore.exceptions import ProfileNotFound
 
     from . import __version__
     from .debuglog import enable_debug_logging
 
-    session = botocore.session.Session(CLI_SESSION_VARIABLES)
     session.user_agent_name = USER_AGENT_NAME
     session.user_agent_version = __version__
     if args.profile:
