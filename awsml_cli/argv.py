@@ -39,12 +39,20 @@ class _AwsArgumentParser(argparse.ArgumentParser):
             allow_abbrev=True,
             conflict_handler="resolve",
         )
+        # awsml's additions to aws v1's options: matched only when spelled in
+        # full, so that every abbreviation aws v1 accepts (or rejects) means the same.
+        self.exact_only: set[str] = set()
+
+    def _get_option_tuples(self, option_string):  # argparse hook: candidates for an abbreviation
+        candidates = super()._get_option_tuples(option_string)
+        return [candidate for candidate in candidates if candidate[1] not in self.exact_only]
 
     def _check_value(self, action, value):  # argparse hook, private by name only
         choices = action.choices
         if choices is None or value in choices:
             return
-        choices = list(choices)
+        # The message lists aws v1's choices only, not awsml's additions.
+        choices = list(getattr(action, "listed_choices", choices))
         lines = ["Invalid choice, valid choices are:\n"]
         for start in range(0, len(choices), _CHOICES_PER_LINE):
             row = choices[start : start + _CHOICES_PER_LINE]
@@ -90,7 +98,11 @@ def _add_click_option(parser: argparse.ArgumentParser, param: click.Parameter, r
         kwargs.update(action="store_true", default=None)
     if isinstance(param.type, click.Choice):
         kwargs["choices"] = list(param.type.choices)
-    parser.add_argument(*names, **kwargs)
+    action = parser.add_argument(*names, **kwargs)
+    if getattr(param, "aws_choices", None):
+        action.listed_choices = list(param.aws_choices)
+    if getattr(param, "exact_only", False):
+        parser.exact_only.update(names)
 
 
 def canonical_tokens(params: Iterable[click.Parameter], values: dict) -> list[str]:

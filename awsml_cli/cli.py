@@ -42,9 +42,13 @@ class AwsOption(click.Option):
     :mod:`awsml_cli.argv` does, and the help still says "required".
     """
 
-    def __init__(self, *args, aws_required: bool = False, **kwargs):
+    def __init__(self, *args, aws_required: bool = False, exact_only: bool = False, aws_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.aws_required = aws_required
+        # An option aws v1 lacks: recognised only when spelled in full.
+        self.exact_only = exact_only
+        # The choices aws v1 has (and lists in its error message), when awsml adds more.
+        self.aws_choices = aws_choices
 
 
 def _global_options() -> list[click.Option]:
@@ -229,12 +233,22 @@ def sagemaker() -> None:
     "options given on the command line win.",
 )
 @click.option(
+    "--cli-input-yaml",
+    cls=AwsOption,
+    exact_only=True,
+    metavar="YAML",
+    help="Read the request from a YAML document (inline, file:// or fileb://), as aws v2 does; "
+    "options given on the command line win. Not together with --cli-input-json.",
+)
+@click.option(
     "--generate-cli-skeleton",
-    type=click.Choice(["input", "output"]),
+    cls=AwsOption,
+    type=click.Choice(["input", "output", "yaml-input"]),
+    aws_choices=("input", "output"),
     is_flag=False,
     flag_value="input",
-    help="Print a request skeleton (input, the default) or a sample response (output) "
-    "and exit without calling the service.",
+    help="Print a request skeleton (input, the default; yaml-input for YAML) or a realistic "
+    "sample response (output, formatted by --output and --query) without calling the service.",
 )
 @click.pass_obj
 def describe_training_job(state: AppState, **options) -> int:
