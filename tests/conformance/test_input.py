@@ -222,6 +222,14 @@ SKELETON_CASES = [
     Case("skeleton-bad-choice-yaml", [*DTJ, "--generate-cli-skeleton", "yaml"]),
     Case("skeleton-bad-choice-close-to-output", [*DTJ, "--generate-cli-skeleton", "outpt"]),
     Case("skeleton-output-needs-name", [*DTJ, "--generate-cli-skeleton", "output"]),
+    # awsml prints a sample for "output" where aws always fails (docs/input.md), but
+    # whatever fails before that point fails the same way in both.
+    Case("skeleton-output-bad-input-json-first", [*DTJ, "--generate-cli-skeleton", "output", "--training-job-name", "x", "--cli-input-json", "{bad"]),
+    Case("skeleton-output-non-object-input-json-first", [*DTJ, "--generate-cli-skeleton", "output", "--training-job-name", "x", "--cli-input-json", "[1]"]),
+    Case("skeleton-output-missing-paramfile-first", [*DTJ, "--generate-cli-skeleton", "output", "--training-job-name", "file://missing.txt"]),
+    Case("skeleton-output-missing-profile-first", [*DTJ, "--generate-cli-skeleton", "output", "--training-job-name", "x", "--profile", "nosuch"]),
+    Case("skeleton-output-bad-query-first", [*DTJ, "--generate-cli-skeleton", "output", "--training-job-name", "x", "--query", "a["]),
+    Case("skeleton-output-unknown-option-first", [*DTJ, "--generate-cli-skeleton", "output", "--training-job-name", "x", "--bogus"]),
     Case("skeleton-output-equals-form-needs-no-name", [*DTJ, "--generate-cli-skeleton=output", "--output", "json", "--region", "us-east-1", "--query", "`1`"], env={"AWS_DEFAULT_REGION": None}),
 ]
 
