@@ -112,7 +112,8 @@ def canonical_tokens(params: Iterable[click.Parameter], values: dict) -> list[st
         if not isinstance(param, click.Option) or param.name not in values:
             continue
         value = values[param.name]
-        if value is None:
+        if value is None or isinstance(value, list):
+            # A list cannot be a token; see passthrough_values.
             continue
         long_name = next(opt for opt in param.opts if opt.startswith("--"))
         if param.is_bool_flag:
@@ -121,6 +122,17 @@ def canonical_tokens(params: Iterable[click.Parameter], values: dict) -> list[st
         else:
             tokens.append(f"{long_name}={value}")
     return tokens
+
+
+def passthrough_values(values: dict) -> dict:
+    """Parsed values that must reach the command as they are, not as tokens.
+
+    argparse drops a ``--`` from an option's value, so ``--query=--`` gives
+    the option an empty list; aws v1 then uses that list (``Bad value for
+    --query []: unhashable type: 'list'``, ``Invalid type for parameter
+    TrainingJobName, value: []``), so awsml hands the list on unchanged.
+    """
+    return {name: value for name, value in values.items() if isinstance(value, list)}
 
 
 @dataclass

@@ -114,7 +114,9 @@ class RootGroup(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         parsed = aws_argv.parse_main(args, self.params, commands=[*self.commands])
         canonical = aws_argv.canonical_tokens(self.params, parsed.values)
-        return super().parse_args(ctx, [*canonical, parsed.command, *parsed.remaining])
+        remaining = super().parse_args(ctx, [*canonical, parsed.command, *parsed.remaining])
+        ctx.params.update(aws_argv.passthrough_values(parsed.values))
+        return remaining
 
 
 class ServiceGroup(click.Group):
@@ -167,7 +169,9 @@ class OperationCommand(click.Command):
         if parsed.unknown:
             raise UnknownOptionsError(parsed.unknown)
         canonical = aws_argv.canonical_tokens(self.params, parsed.values)
-        return super().parse_args(ctx, canonical)
+        remaining = super().parse_args(ctx, canonical)
+        ctx.params.update(aws_argv.passthrough_values(parsed.values))
+        return remaining
 
     def invoke(self, ctx: click.Context):
         if ctx.meta.get("awsml.help"):

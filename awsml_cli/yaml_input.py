@@ -83,14 +83,15 @@ def _loader():
             # Explicit keys only: a key may repeat one brought in by a << merge.
             explicit = [key for key, _ in node.value if key.tag != _TAG + "merge"] if isinstance(node, yaml.MappingNode) else []
             mapping = super().construct_mapping(node, deep=deep)
-            seen = []
+            seen = set()
             for key_node in explicit:
                 key = self.construct_object(key_node, deep=deep)
-                if any(key == other and type(key) is type(other) for other in seen):
+                # By type too: 1 and true are different keys.
+                if (type(key), key) in seen:
                     raise yaml.constructor.ConstructorError(
                         "while constructing a mapping", node.start_mark, f"found duplicate key {key!r}", key_node.start_mark
                     )
-                seen.append(key)
+                seen.add((type(key), key))
             return mapping
 
     Yaml12SafeLoader.add_constructor(_TAG + "int", Yaml12SafeLoader.construct_yaml_int)
@@ -111,6 +112,9 @@ def load(text):
     """One YAML document from ``text`` (str, or bytes with any BOM), as plain Python data."""
     import yaml
 
+    if not isinstance(text, (str, bytes)):
+        # ``--cli-input-yaml=--`` reaches here as argparse's empty list.
+        raise InvalidYaml(f"expected YAML text, got {type(text)}")
     loader = _loader()
     try:
         return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader

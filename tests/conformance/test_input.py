@@ -246,6 +246,29 @@ PARSING_CASES = [
     Case("cli-input-json-exact-relaxes-required", [*DTJ, "--cli-input-json", DEMO_DOC, *AT]),
 ]
 
+# argparse drops "--" from an option's value, so "--opt=--" gives the option an empty
+# list, which aws v1 then uses as the value.  Found by the side-by-side property test.
+DASH_DASH_CASES = [
+    Case("name", [*DTJ, "--training-job-name=--", *AT]),
+    Case("name-with-skeleton", [*DTJ, "--training-job-name=--", "--generate-cli-skeleton"]),
+    Case("cli-input-json", [*DTJ, "--training-job-name", "demo-job", "--cli-input-json=--", *AT]),
+    Case("cli-input-json-with-skeleton", [*DTJ, "--generate-cli-skeleton", "--cli-input-json=--"]),
+    Case("skeleton", [*DTJ, "--generate-cli-skeleton=--"]),
+    Case("query", [*DTJ, "--training-job-name", "demo-job", "--query=--", *AT]),
+    Case("output", [*DTJ, "--training-job-name", "demo-job", "--output=--", *AT]),
+    Case("output-before-service", ["--output=--", *DTJ, "--training-job-name", "nope", *AT]),
+    Case("output-with-empty-result", [*DTJ, "--training-job-name", "demo-job", "--output=--", "--query", "`{}`", *AT]),
+    Case("region", [*DTJ, "--training-job-name", "demo-job", "--region=--", *AT]),
+    Case("profile", [*DTJ, "--training-job-name", "demo-job", "--profile=--", *AT]),
+    Case("color", [*DTJ, "--training-job-name", "demo-job", "--color=--", *AT]),
+    Case("endpoint-url", [*DTJ, "--training-job-name", "demo-job", "--endpoint-url=--"]),
+    Case("read-timeout", [*DTJ, "--training-job-name", "demo-job", "--cli-read-timeout=--", *AT]),
+    Case("connect-timeout", [*DTJ, "--training-job-name", "demo-job", "--cli-connect-timeout=--", *AT]),
+    Case("ca-bundle", [*DTJ, "--training-job-name", "demo-job", "--ca-bundle=--", *AT]),
+    Case("flag", [*DTJ, "--training-job-name", "demo-job", "--no-paginate=--", *AT]),
+    Case("yaml-is-still-unknown-to-aws", [*DTJ, "--training-job-name", "demo-job", "--cli-input-yam=--", *AT]),
+]
+
 
 def _all_cases():
     groups = {
@@ -259,6 +282,7 @@ def _all_cases():
         "url": URL_CASES,
         "skeleton": SKELETON_CASES,
         "parsing": PARSING_CASES,
+        "dash-dash": DASH_DASH_CASES,
     }
     return [dataclasses.replace(case, id=f"{group}/{case.id}") for group, cases in groups.items() for case in cases]
 

@@ -289,3 +289,31 @@ def test_output_skeleton_bytes_name_fails_validation_like_a_call(env, work):
         b"\nParameter validation failed:\nInvalid type for parameter TrainingJobName, value: b'demo-job', "
         b"type: <class 'bytes'>, valid types: <class 'str'>\n"
     )
+
+
+# "--opt=--": argparse's empty list reaches the command (as in aws v1)
+
+
+def test_yaml_given_as_dash_dash(env):
+    result = awsml([*DTJ, "--training-job-name", "demo-job", "--cli-input-yaml=--"], env)
+    assert (result.returncode, result.stdout) == (255, b"")
+    assert result.stderr == b"\nError parsing parameter 'cli-input-yaml': Invalid YAML received.\nexpected YAML text, got <class 'list'>\n"
+
+
+def test_output_skeleton_with_dash_dash_name(env):
+    result = awsml([*DTJ, "--generate-cli-skeleton", "output", "--training-job-name=--"], env)
+    assert result.stderr == (
+        b"\nParameter validation failed:\nInvalid type for parameter TrainingJobName, value: [], "
+        b"type: <class 'list'>, valid types: <class 'str'>\n"
+    )
+
+
+def test_parsed_lists_bypass_click_tokens():
+    import click
+
+    from awsml_cli import argv
+
+    params = [click.Option(["--query"]), click.Option(["--region"])]
+    values = {"query": [], "region": "eu-west-1"}
+    assert argv.canonical_tokens(params, values) == ["--region=eu-west-1"]
+    assert argv.passthrough_values(values) == {"query": []}
