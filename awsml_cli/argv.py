@@ -39,12 +39,20 @@ class _AwsArgumentParser(argparse.ArgumentParser):
             allow_abbrev=True,
             conflict_handler="resolve",
         )
+        # awsml's additions to aws v1's options: matched only when spelled in
+        # full, so that every abbreviation aws v1 accepts (or rejects) means the same.
+        self.exact_only: set[str] = set()
+
+    def _get_option_tuples(self, option_string):  # argparse hook: candidates for an abbreviation
+        candidates = super()._get_option_tuples(option_string)
+        return [candidate for candidate in candidates if candidate[1] not in self.exact_only]
 
     def _check_value(self, action, value):  # argparse hook, private by name only
         choices = action.choices
         if choices is None or value in choices:
             return
-        choices = list(choices)
+        # The message lists aws v1's choices only, not awsml's additions.
+        choices = list(getattr(action, "listed_choices", choices))
         lines = ["Invalid choice, valid choices are:\n"]
         for start in range(0, len(choices), _CHOICES_PER_LINE):
             row = choices[start : start + _CHOICES_PER_LINE]
@@ -95,7 +103,11 @@ def _add_click_option(parser: argparse.ArgumentParser, param: click.Parameter, r
         # awsml's own typed options are checked here, where argparse reports a
         # bad value in its usual form (``argument --x: <message>``, exit 2).
         kwargs["type"] = _argparse_type(parse_token)
-    parser.add_argument(*names, **kwargs)
+    action = parser.add_argument(*names, **kwargs)
+    if getattr(param, "aws_choices", None):
+        action.listed_choices = list(param.aws_choices)
+    if getattr(param, "exact_only", False):
+        parser.exact_only.update(names)
 
 
 def _argparse_type(parse_token):
@@ -115,7 +127,8 @@ def canonical_tokens(params: Iterable[click.Parameter], values: dict) -> list[st
         if not isinstance(param, click.Option) or param.name not in values:
             continue
         value = values[param.name]
-        if value is None:
+        if value is None or isinstance(value, list):
+            # A list cannot be a token; see passthrough_values.
             continue
         long_name = next(opt for opt in param.opts if opt.startswith("--"))
         if param.is_bool_flag:
@@ -124,6 +137,17 @@ def canonical_tokens(params: Iterable[click.Parameter], values: dict) -> list[st
         else:
             tokens.append(f"{long_name}={value}")
     return tokens
+
+
+def passthrough_values(values: dict) -> dict:
+    """Parsed values that must reach the command as they are, not as tokens.
+
+    argparse drops a ``--`` from an option's value, so ``--query=--`` gives
+    the option an empty list; aws v1 then uses that list (``Bad value for
+    --query []: unhashable type: 'list'``, ``Invalid type for parameter
+    TrainingJobName, value: []``), so awsml hands the list on unchanged.
+    """
+    return {name: value for name, value in values.items() if isinstance(value, list)}
 
 
 @dataclass

@@ -80,9 +80,13 @@ class AwsOption(click.Option):
     :mod:`awsml_cli.argv` does, and the help still says "required".
     """
 
-    def __init__(self, *args, aws_required: bool = False, **kwargs):
+    def __init__(self, *args, aws_required: bool = False, exact_only: bool = False, aws_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.aws_required = aws_required
+        # An option aws v1 lacks: recognised only when spelled in full.
+        self.exact_only = exact_only
+        # The choices aws v1 has (and lists in its error message), when awsml adds more.
+        self.aws_choices = aws_choices
 
 
 def _global_options() -> list[click.Option]:
@@ -157,7 +161,9 @@ class RootGroup(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         parsed = aws_argv.parse_main(args, self.params, commands=[*self.commands])
         canonical = aws_argv.canonical_tokens(self.params, parsed.values)
-        return super().parse_args(ctx, [*canonical, parsed.command, *parsed.remaining])
+        remaining = super().parse_args(ctx, [*canonical, parsed.command, *parsed.remaining])
+        ctx.params.update(aws_argv.passthrough_values(parsed.values))
+        return remaining
 
 
 class ServiceGroup(click.Group):
@@ -215,7 +221,9 @@ class OperationCommand(click.Command):
         if parsed.unknown:
             raise UnknownOptionsError(parsed.unknown)
         canonical = aws_argv.canonical_tokens(self.params, parsed.values)
-        return super().parse_args(ctx, canonical)
+        remaining = super().parse_args(ctx, canonical)
+        ctx.params.update(aws_argv.passthrough_values(parsed.values))
+        return remaining
 
     def invoke(self, ctx: click.Context):
         if ctx.meta.get("awsml.help"):
@@ -281,15 +289,27 @@ def sagemaker() -> None:
     "options given on the command line win.",
 )
 @click.option(
+    "--cli-input-yaml",
+    cls=AwsOption,
+    exact_only=True,
+    metavar="YAML",
+    help="Read the request from a YAML document (inline, file:// or fileb://), as aws v2 does; "
+    "options given on the command line win. Not together with --cli-input-json.",
+)
+@click.option(
     "--generate-cli-skeleton",
-    type=click.Choice(["input", "output"]),
+    cls=AwsOption,
+    type=click.Choice(["input", "output", "yaml-input"]),
+    aws_choices=("input", "output"),
     is_flag=False,
     flag_value="input",
-    help="Print a request skeleton (input, the default) or a sample response (output) "
-    "and exit without calling the service.",
+    help="Print a request skeleton (input, the default; yaml-input for YAML) or a realistic "
+    "sample response (output, formatted by --output and --query) without calling the service.",
 )
 @click.option(
     "--wait",
+    cls=AwsOption,
+    exact_only=True,
     is_flag=True,
     default=None,
     help="Poll until the job is Completed, Failed or Stopped, showing progress on stderr, then print "
@@ -297,12 +317,16 @@ def sagemaker() -> None:
 )
 @click.option(
     "--poll-interval",
+    cls=AwsOption,
+    exact_only=True,
     type=Seconds(),
     metavar="SECONDS",
     help="With --wait: seconds between two polls; fractions allowed. Default: 30.",
 )
 @click.option(
     "--wait-timeout",
+    cls=AwsOption,
+    exact_only=True,
     type=Seconds(zero_means_no_limit=True),
     metavar="SECONDS",
     help="With --wait: stop waiting after this many seconds of wall-clock time (exit status 124). "

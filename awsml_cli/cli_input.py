@@ -1,8 +1,13 @@
-"""``--cli-input-json`` and ``--generate-cli-skeleton input``.
+"""``--cli-input-json`` / ``--cli-input-yaml`` and the input skeletons.
 
-The JSON document supplies any top-level parameter the command line did not
+The document supplies any top-level parameter the command line did not
 (command-line values win; there is no deep merge and no checking here, that is
 left to botocore's parameter validation, as in aws v1).
+
+``--cli-input-json`` is aws v1's, errors included.  ``--cli-input-yaml`` and
+``--generate-cli-skeleton yaml-input`` are aws v2's; they follow v2's rules
+(YAML 1.2, duplicate keys refused, one ``--cli-input-*`` at a time, a
+document that is not a mapping refused with v2's message).
 """
 
 from __future__ import annotations
@@ -10,20 +15,26 @@ from __future__ import annotations
 import json
 
 from . import paramfile
-from .errors import ParamError
+from .errors import AwsmlError, ParamError
+
+
+def _read_reference(raw, option: str):
+    """The text or bytes a ``file://``/``fileb://`` value points at, or ``raw`` itself.
+
+    Only local files: an ``http(s)://`` value is taken literally here (aws v1
+    fetched it earlier, for every option, and then ignores what it fetched).
+    """
+    if isinstance(raw, str) and raw.startswith(paramfile.LOCAL_PREFIXES):
+        try:
+            return paramfile.load(raw, follow_urls=False)
+        except paramfile.ResourceLoadingError as exc:
+            raise ParamError(option, str(exc)) from None
+    return raw
 
 
 def load_document(raw):
     """Parse the --cli-input-json value (inline JSON, file:// or fileb://)."""
-    text = None
-    for prefix in paramfile.LOCAL_PREFIXES:
-        if isinstance(raw, str) and raw.startswith(prefix):
-            try:
-                text = paramfile.load(raw, follow_urls=False)
-            except paramfile.ResourceLoadingError as exc:
-                raise ParamError("--cli-input-json", str(exc)) from None
-    if text is None:
-        text = raw
+    text = _read_reference(raw, "--cli-input-json")
     try:
         return json.loads(text)
     except ValueError as exc:
@@ -32,12 +43,39 @@ def load_document(raw):
         raise ParamError("cli-input-json", f"Invalid JSON: {exc}\nJSON received: {text}") from None
 
 
+def load_yaml_document(raw):
+    """Parse the --cli-input-yaml value (inline YAML, file:// or fileb://) as aws v2 does."""
+    text = _read_reference(raw, "--cli-input-yaml")
+    from .yaml_input import InvalidYaml, load
+
+    try:
+        document = load(text)
+    except InvalidYaml as exc:
+        # aws v2's sentence, then what is wrong and where (v2 stops at the sentence).
+        raise ParamError("cli-input-yaml", f"Invalid YAML received.\n{exc}") from None
+    if not isinstance(document, dict):
+        raise ParamError("--cli-input-yaml", f"Invalid type: expecting map, received {type(document)}")
+    return document
+
+
 def merge(call_parameters: dict, document) -> dict:
     """Add the document's top-level keys that the command line did not set."""
     # .keys() on purpose: a non-object document fails with aws v1's AttributeError text.
     for key in document.keys():
         if key not in call_parameters:
             call_parameters[key] = document[key]
+    return call_parameters
+
+
+def apply(call_parameters: dict, json_value, yaml_value) -> dict:
+    """Merge whichever --cli-input-* option was given into the call parameters."""
+    if json_value is not None and yaml_value is not None:
+        # aws v2's rule and words.
+        raise AwsmlError("Only one --cli-input- parameter may be specified.")
+    if json_value is not None:
+        merge(call_parameters, load_document(json_value))
+    if yaml_value is not None:
+        merge(call_parameters, load_yaml_document(yaml_value))
     return call_parameters
 
 
@@ -74,3 +112,10 @@ def _skeleton(shape, stack: set):
 
 def render_skeleton(document: dict) -> str:
     return json.dumps(document, indent=4) + "\n"
+
+
+def render_yaml_skeleton(input_shape) -> str:
+    """``--generate-cli-skeleton yaml-input``: aws v2's annotated YAML request."""
+    from .yaml_input import annotated_skeleton
+
+    return annotated_skeleton(input_shape)

@@ -14,6 +14,7 @@ from .globalargs import GlobalArgs
 class DescribeOptions:
     training_job_name: str | None = None
     cli_input_json: str | None = None
+    cli_input_yaml: str | None = None
     generate_cli_skeleton: str | None = None
     wait: bool | None = None
     poll_interval: float | None = None
@@ -32,6 +33,7 @@ def build_call_parameters(session, options: DescribeOptions) -> dict:
     # aws v1 resolves a reference in --cli-input-json here too (so a broken file or
     # URL fails here), then reads the option again itself; the first result is unused.
     paramfile.load_option("--cli-input-json", options.cli_input_json, follow_urls)
+    paramfile.load_option("--cli-input-yaml", options.cli_input_yaml, follow_urls)
     return params
 
 
@@ -62,14 +64,18 @@ def run(args: GlobalArgs, session, options: DescribeOptions) -> int:
     params = build_call_parameters(session, options)
     # A missing profile surfaces here in aws v1, even for --generate-cli-skeleton.
     session.get_scoped_config()
-    if options.cli_input_json is not None:
-        cli_input.merge(params, cli_input.load_document(options.cli_input_json))
-    if options.generate_cli_skeleton == "input":
+    cli_input.apply(params, options.cli_input_json, options.cli_input_yaml)
+    if options.generate_cli_skeleton in ("input", "yaml-input"):
         model = client.operation_model(session)
-        skeleton = cli_input.render_skeleton(cli_input.input_skeleton(model.input_shape))
+        if options.generate_cli_skeleton == "input":
+            skeleton = cli_input.render_skeleton(cli_input.input_skeleton(model.input_shape))
+        else:
+            skeleton = cli_input.render_yaml_skeleton(model.input_shape)
         output.write_guarded(lambda: sys.stdout.write(skeleton), sys.stdout)
         return 0
     check_summary_query(args, session)
+    if options.generate_cli_skeleton == "output":
+        return print_sample_response(args, session, params)
     api = client.create_client(session, args)
     if options.wait:
         return wait_and_render(args, session, api, params, options)
@@ -99,3 +105,21 @@ def wait_and_render(args: GlobalArgs, session, api, params: dict, options: Descr
             exc.exit_code = outcome.exit_code
             raise
     return outcome.exit_code
+
+
+def print_sample_response(args: GlobalArgs, session, params: dict) -> int:
+    """``--generate-cli-skeleton output``: check the request as the call would, print a sample.
+
+    No client is made, so no region, credentials or endpoint are needed and
+    nothing is sent; the sample goes through --query and the formatter like a
+    real response.
+    """
+    from botocore.validate import validate_parameters
+
+    from .sample_output import sample_response
+
+    model = client.operation_model(session)
+    validate_parameters(params, model.input_shape)
+    response = sample_response(session, model, params.get("TrainingJobName"))
+    output.render(response, output.resolve_output_name(args, session), args)
+    return 0

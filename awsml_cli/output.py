@@ -20,7 +20,8 @@ def resolve_output_name(args: GlobalArgs, session) -> str:
     name = args.output
     if name is None:
         name = session.get_config_variable("output") if session is not None else "json"
-    if not formatters.is_known(name):
+    # Not always a string: ``--output=--`` makes it an empty list (see argv.passthrough_values).
+    if not isinstance(name, str) or not formatters.is_known(name):
         raise AwsmlError(f"Unknown output type: {name}")
     return name
 

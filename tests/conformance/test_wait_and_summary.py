@@ -49,9 +49,15 @@ def test_output_choice_close_match_suggests_summary(moto_url, tmp_path):
     [
         Case("wait-options-unused-by-aws-json", [*DEMO, "--query", "TrainingJobStatus"]),
         Case("summary-choice-does-not-change-json", [*DEMO, "--output", "json"]),
+        # awsml's own options are recognised only in full: what aws calls an
+        # unknown option stays one, even where it is a prefix of --wait & co.
+        Case("wait-prefix-is-unknown", [*DEMO, "--wai"]),
+        Case("poll-interval-prefix-is-unknown", [*DEMO, "--poll", "5"]),
+        Case("wait-timeout-prefix-is-unknown", [*DEMO, "--wait-t", "5"]),
     ],
     ids=str,
 )
 def test_unchanged_paths_still_match(case, moto_url, tmp_path):
     expected, actual = run_both(case, moto_url, tmp_path)
     assert (actual.returncode, actual.stdout) == (expected.returncode, expected.stdout)
+    assert helpers.error_text(actual.stderr) == helpers.error_text(expected.stderr)
