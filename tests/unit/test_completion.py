@@ -37,6 +37,11 @@ OPERATION_OPTIONS = [
     if isinstance(param, click.Option) and not param.hidden
 ]
 OUTPUTS = list(CLI_CHOICES)
+SKELETONS = next(
+    list(param.type.choices)
+    for param in root.commands["sagemaker"].commands["describe-training-job"].params
+    if param.name == "generate_cli_skeleton"
+)
 DTJ = ["sagemaker", "describe-training-job"]
 
 
@@ -72,14 +77,14 @@ def offered(words: list[str], incomplete: str) -> list[str]:
         (["--output"], "", OUTPUTS),
         ([*DTJ, "--output"], "y", ["yaml", "yaml-stream"]),
         (["--color"], "", ["on", "off", "auto"]),
-        ([*DTJ, "--generate-cli-skeleton"], "", ["input", "output"]),
+        ([*DTJ, "--generate-cli-skeleton"], "", SKELETONS),
         ([*DTJ, "--generate-cli-skeleton"], "o", ["output"]),
         # Its value is optional: an option may follow instead.
         ([*DTJ, "--generate-cli-skeleton"], "--q", ["--query"]),
         ([*DTJ, "--generate-cli-skeleton", "--query", "x"], "--gen", []),
         # aws v1's unique prefixes count for the words already typed.
         (["--out"], "", OUTPUTS),
-        ([*DTJ, "--gen"], "", ["input", "output"]),
+        ([*DTJ, "--gen"], "", SKELETONS),
         (["--col"], "o", ["on", "off"]),
         # An ambiguous prefix is not an option: what follows is a plain word.
         (["--c"], "", ["sagemaker"]),
@@ -262,7 +267,7 @@ printf '%s\n' "${COMPREPLY[@]}"
         ("awsml sagemaker describe-training-job --tr", ["--training-job-name"]),
         ("awsml --output ", OUTPUTS),
         ("awsml sagemaker describe-training-job --training-job-name x --color ", ["on", "off", "auto"]),
-        ("awsml sagemaker describe-training-job --generate-cli-skeleton ", ["input", "output"]),
+        ("awsml sagemaker describe-training-job --generate-cli-skeleton ", SKELETONS),
         ("awsml --out ta", ["table"]),
         ("awsml sagemaker --no-p", ["--no-paginate"]),
         ("awsml he", []),
@@ -348,7 +353,7 @@ def test_zsh_options_carry_their_help(tmp_path):
         ("awsml sagemaker describe-training-job --output ", OUTPUTS),
         ("awsml --col", ["--color\tTurn on/off color output (table output only). Default: auto."]),
         ("awsml --output=t", ["--output=text", "--output=table"]),
-        ("awsml sagemaker describe-training-job --generate-cli-skeleton ", ["input", "output"]),
+        ("awsml sagemaker describe-training-job --generate-cli-skeleton ", SKELETONS),
     ],
 )
 def test_fish(line, expected, tmp_path):

@@ -237,9 +237,9 @@ def test_output_skeleton_uses_configured_output_and_timestamp_format(tmp_path):
     env = helpers.clean_env(home)
     (home / "aws-config").write_text("[default]\noutput = text\ncli_timestamp_format = iso8601\n")
     assert _sample(["--training-job-name", "demo-job", "--query", "CreationTime"], env) == b"2024-06-01T08:00:00.412000+00:00\n"
-    env["AWS_DEFAULT_OUTPUT"] = "yaml"
+    env["AWS_DEFAULT_OUTPUT"] = "xml"
     result = awsml([*DTJ, "--generate-cli-skeleton", "output", "--training-job-name", "demo-job"], env)
-    assert (result.returncode, result.stderr) == (255, b"\nUnknown output type: yaml\n")
+    assert (result.returncode, result.stderr) == (255, b"\nUnknown output type: xml\n")
 
 
 def test_output_skeleton_takes_the_name_from_cli_input(env, work):
