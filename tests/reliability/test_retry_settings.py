@@ -62,7 +62,7 @@ VALID = [
         "profile-max-attempts",
         unavailable,
         2,
-        config="[profile ci]\nmax_attempts = 2\nregion = eu-west-1\n",
+        config="[profile ci]\nmax_attempts = 2\nregion = eu-west-1\naws_access_key_id = AKIDCI\naws_secret_access_key = ci-secret\n",
         args=["--profile", "ci"],
     ),
     case("max-2-recovers", lambda: [unavailable(), ok()], 2, {"AWS_MAX_ATTEMPTS": "2"}, rc=0),

@@ -84,7 +84,7 @@ CA_CASES = [
     ("flag-wrong-beats-env-right", ["--ca-bundle", "{other}"], {"AWS_CA_BUNDLE": "{ca}"}, None, 2, 255),
     ("env-beats-config", [], {"AWS_CA_BUNDLE": "{ca}"}, "[default]\nca_bundle = {other}\n", 1, 0),
     ("env-wrong-beats-config-right", [], {"AWS_CA_BUNDLE": "{other}"}, "[default]\nca_bundle = {ca}\n", 2, 255),
-    ("profile-ca-bundle", ["--profile", "p"], None, "[profile p]\nca_bundle = {ca}\n", 1, 0),
+    ("profile-ca-bundle", ["--profile", "p"], None, "[profile p]\nca_bundle = {ca}\naws_access_key_id = AKIDP\naws_secret_access_key = p-secret\n", 1, 0),
     ("no-bundle-untrusted", [], None, None, 2, 255),
     ("unrelated-ca", ["--ca-bundle", "{other}"], None, None, 2, 255),
     ("missing-bundle-flag", ["--ca-bundle", "{missing}"], None, None, None, 255),
@@ -136,6 +136,7 @@ def test_no_verify_ssl_warns_once_per_attempt_like_aws(pki, tmp_path):
         rc=0,
         script=lambda: [Response(503, b""), Response(503, b""), ok()],
     )
+    fault.count = "requests"  # the three attempts share one kept-alive connection
     runs = run_both(fault, tmp_path, pki["tls"])
     assert_same(fault, runs)
     aws, awsml = runs["aws"].result.stderr, runs["awsml"].result.stderr
