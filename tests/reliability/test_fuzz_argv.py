@@ -161,6 +161,12 @@ def fuzz_world(tmp_path_factory):
             return loaders[search_path_string]
 
         mp.setattr(botocore.session, "create_loader", shared_loader)
+        # --debug runs log through awsml's own handler; pytest must not keep thousands of
+        # records (with undecodable argv bytes, which xdist cannot send between processes).
+        import logging
+
+        for name in ("botocore", "urllib3", "awsml_cli"):
+            mp.setattr(logging.getLogger(name), "propagate", False)
         mp.chdir(work)
         yield {"url": server.url, "guard_log": guard_log, "server": server}
     print(f"\nin-process argv fuzzing: {_Runs.count} runs, exit codes {dict(sorted(_Runs.codes.items()))}")
