@@ -1,3 +1,29 @@
 """awsml: `aws sagemaker describe-training-job`, byte for byte, faster."""
 
+import os as _os
+import sys as _sys
+
+# The very first thing the awsml program does: make Ctrl-C during start-up end
+# quietly with exit status 130 (see awsml_cli.interrupts, which takes over from
+# here).  It is done before anything else is imported, to leave no gap; importing
+# the package for any other purpose (tests, CliRunner) changes nothing.
+
+
+def _exit_on_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
+    try:
+        _os.write(1, b"\n")
+    except OSError:
+        pass
+    _os._exit(130)
+
+
+_argv = getattr(_sys, "argv", None)
+if _argv and isinstance(_argv[0], str) and _os.path.basename(_argv[0]) in ("awsml", "awsml.exe", "awsml-script.py"):
+    import _signal
+
+    try:
+        _signal.signal(_signal.SIGINT, _exit_on_interrupt)
+    except (ValueError, OSError):
+        pass
+
 __version__ = "0.1.0"

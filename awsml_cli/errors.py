@@ -132,7 +132,10 @@ def _no_leading_newline(exc: BaseException) -> str | None:
 def report(exc: BaseException, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Write ``exc`` the way aws v1 does and return the process exit code."""
     stdout = stdout or sys.stdout
-    stderr = stderr or sys.stderr
+    stderr = _RedactedStderr(stderr or sys.stderr)
+    if isinstance(exc, BrokenPipeError) and _reader_gone(stdout):
+        # A writer that did not go through output.write_guarded (help pages, …).
+        exc = StdoutClosed()
     if isinstance(exc, KeyboardInterrupt):
         # aws v1 ends the interrupted line on stdout and says nothing else.
         _safe_write(stdout, "\n")
@@ -175,6 +178,36 @@ def report(exc: BaseException, stdout: TextIO | None = None, stderr: TextIO | No
     return ExitCode.ERROR
 
 
+class _RedactedStderr:
+    """stderr for report(): with --debug on, secrets are masked in error text too."""
+
+    def __init__(self, stream: TextIO | None):
+        self.stream = stream
+
+    def write(self, text: str) -> None:
+        debuglog = sys.modules.get("awsml_cli.debuglog")
+        if debuglog is not None:
+            text = debuglog.redact(text)
+        self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def _reader_gone(stream: TextIO | None) -> bool:
+    """Whether ``stream`` is a pipe or socket whose reading end has been closed."""
+    try:
+        import select
+
+        poller = select.poll()
+        poller.register(stream.fileno(), select.POLLOUT)
+        events = poller.poll(0)
+    except (AttributeError, OSError, ValueError):
+        # No descriptor to ask (or no poll()): the broken pipe can only be stdout's.
+        return True
+    return any(mask & (select.POLLERR | select.POLLHUP) for _, mask in events)
+
+
 def _silence_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's final flush cannot complain."""
     import os
@@ -190,7 +223,7 @@ def _silence_stdout() -> None:
 def _safe_flush(stream: TextIO) -> None:
     try:
         stream.flush()
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         if stream is sys.stdout:
             _silence_stdout()
 
@@ -199,7 +232,7 @@ def _safe_write(stream: TextIO, text: str) -> None:
     try:
         stream.write(text)
         stream.flush()
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         # stderr or stdout may be closed; there is nobody left to tell, and the
         # interpreter's last flush must not complain about it either.
         if stream is sys.stdout:
