@@ -83,13 +83,16 @@ def check(case: Case, url: str, tmp: Path) -> None:
     assert_same(case, expected, actual)
 
 
-def with_awsml_output_choices(aws_error_text: bytes) -> bytes:
-    """aws's ``--output`` invalid-choice text, with awsml's longer choice list in its place.
+def with_awsml_output_choices(aws_error_text: bytes, value: str) -> bytes:
+    """aws's ``--output`` invalid-choice text, as it reads with awsml's longer choice list.
 
     awsml's ``--output`` also accepts aws v2's yaml outputs and its own summary
     view; that list is the one documented difference in this message.  The
-    layout (two per line, padded to 40) and everything around it stay aws's.
+    layout (two per line, padded to 40) and the "maybe you meant" suggestions
+    are computed the way aws computes them, over awsml's list.
     """
+    from difflib import get_close_matches
+
     from awsml_cli.formatters import CLI_CHOICES
 
     def table(choices) -> bytes:
@@ -98,4 +101,10 @@ def with_awsml_output_choices(aws_error_text: bytes) -> bytes:
 
     aws_table = table(["json", "text", "table"])
     assert aws_error_text.count(aws_table) == 1, aws_error_text
-    return aws_error_text.replace(aws_table, table(list(CLI_CHOICES)))
+    head = aws_error_text[: aws_error_text.index(aws_table)]
+    text = head + table(list(CLI_CHOICES))
+    close = get_close_matches(value, list(CLI_CHOICES), cutoff=0.8)
+    if close:
+        text += f"\n\n\nInvalid choice: {value!r}, maybe you meant:\n\n".encode()
+        text += "\n".join(f"  * {word}" for word in close).encode()
+    return text + b"\n"

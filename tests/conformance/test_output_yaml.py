@@ -111,12 +111,14 @@ def test_selected_by_flag_env_and_config(env, config, flag, expected_first_line,
         [*demo(), "--output", "xml"],
         [*demo(), "--output", "jsn"],
         [*demo(), "--output", "yml"],
+        [*demo(), "--output", "summry"],
         ["--output", "xml", "sagemakr"],
     ],
-    ids=["bad-choice", "close-match", "close-match-yaml", "before-bad-service"],
+    ids=["bad-choice", "close-match", "close-match-yaml", "close-match-summary", "before-bad-service"],
 )
 def test_invalid_output_choice_lists_yaml_too(args, moto_url, tmp_path):
     expected, actual = run_both(Case("bad-output", args), moto_url, tmp_path)
     assert actual.returncode == expected.returncode == 2
     assert actual.stdout == expected.stdout == b""
-    assert helpers.error_text(actual.stderr) == with_awsml_output_choices(helpers.error_text(expected.stderr))
+    value = args[args.index("--output") + 1]
+    assert helpers.error_text(actual.stderr) == with_awsml_output_choices(helpers.error_text(expected.stderr), value)

@@ -13,35 +13,12 @@ from __future__ import annotations
 import pytest
 
 from tests import helpers
-from tests.conformance.harness import Case, run_both, with_awsml_output_choices
+from tests.conformance.harness import Case, run_both
 
 pytestmark = pytest.mark.conformance
 
 DTJ = ["sagemaker", "describe-training-job"]
 DEMO = [*DTJ, "--training-job-name", "demo-job", "--endpoint-url", "{url}"]
-
-
-@pytest.mark.parametrize(
-    "case",
-    [
-        Case("bad-output-choice", [*DEMO, "--output", "xml"]),
-        Case("bad-output-close-match", [*DEMO, "--output", "jsn"]),
-        Case("bad-output-before-bad-service", ["--output", "xml", "sagemakr"]),
-        Case("bad-output-prefix", [*DEMO, "--out", "yaml"]),
-    ],
-    ids=str,
-)
-def test_output_choice_error_lists_awsml_choices(case, moto_url, tmp_path):
-    expected, actual = run_both(case, moto_url, tmp_path)
-    assert actual.returncode == expected.returncode == 2
-    assert actual.stdout == expected.stdout == b""
-    assert helpers.error_text(actual.stderr) == with_awsml_output_choices(helpers.error_text(expected.stderr))
-
-
-def test_output_choice_close_match_suggests_summary(moto_url, tmp_path):
-    _, actual = run_both(Case("summry", [*DEMO, "--output", "summry"]), moto_url, tmp_path)
-    assert actual.returncode == 2
-    assert actual.stderr.endswith(b"Invalid choice: 'summry', maybe you meant:\n\n  * summary\n")
 
 
 @pytest.mark.parametrize(
