@@ -81,3 +81,10 @@ def assert_same(case: Case, expected: helpers.Result, actual: helpers.Result) ->
 def check(case: Case, url: str, tmp: Path) -> None:
     expected, actual = run_both(case, url, tmp)
     assert_same(case, expected, actual)
+
+
+def outcome(result: helpers.Result) -> str:
+    """What a run of aws came to, for the tally: "output", "empty" or "error"."""
+    if result.returncode != 0:
+        return "error"
+    return "output" if result.stdout else "empty"

@@ -5,7 +5,8 @@ rendered by ``aws`` and ``awsml`` in text, table and coloured table, without a q
 each of :data:`QUERIES`, and stdout, exit code and error text must be identical.  One test
 item covers one response in one format and runs all of its queries, so a failure lists every
 mismatch of the item at once; ``record_property("comparisons", ...)`` lets the conformance
-conftest print the identical/total tally.
+conftest print the identical/total tally (and ``"aws_outcomes"`` how many of aws's runs printed
+something, printed nothing or failed, so that a run of equal failures cannot pass unnoticed).
 
 The queries are chosen to mean something for every response: scalars (strings, numbers,
 booleans, ``null``), maps, objects with nested lists, lists of scalars, lists of lists (with
@@ -17,7 +18,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conformance.harness import Case, assert_same, run_both
+from collections import Counter
+
+from tests.conformance.harness import Case, assert_same, outcome, run_both
 from tests.servers import CORPUS_DIR
 from tests.servers.scripted import CorpusRouter, ScriptedServer
 
@@ -35,7 +38,6 @@ FORMATS = {
 # id -> JMESPath expression
 QUERIES = {
     "string": "TrainingJobName",
-    "number-or-null": "ResourceConfig.InstanceCount",
     "bool-or-null": "EnableManagedSpotTraining",
     "multiline-string": "FailureReason",
     "map": "HyperParameters",
@@ -63,9 +65,10 @@ def corpus_url():
         yield server.url
 
 
-def compare(case: Case, url: str, tmp_path) -> str | None:
+def compare(case: Case, url: str, tmp_path, outcomes: Counter) -> str | None:
     """None when both CLIs print the same, else the description of the differences."""
     expected, actual = run_both(case, url, tmp_path)
+    outcomes[outcome(expected)] += 1
     try:
         assert_same(case, expected, actual)
     except AssertionError as exc:
@@ -83,8 +86,12 @@ def test_corpus_response_same_as_aws(stem, output, corpus_url, tmp_path, record_
     base = [*describe(stem), *FORMATS[output]]
     cases = [Case(f"{stem}/{output}/no-query", base)]
     cases += [Case(f"{stem}/{output}/{qid}", [*base, "--query", query]) for qid, query in QUERIES.items()]
-    mismatches = [problem for case in cases if (problem := compare(case, corpus_url, tmp_path))]
+    outcomes = Counter()
+    mismatches = [
+        problem for case in cases if (problem := compare(case, corpus_url, tmp_path, outcomes))
+    ]
     record_property("comparisons", (len(cases) - len(mismatches), len(cases)))
+    record_property("aws_outcomes", dict(outcomes))
     assert not mismatches, (
         f"{len(cases) - len(mismatches)}/{len(cases)} identical\n" + "\n\n".join(mismatches)
     )
@@ -134,6 +141,8 @@ SETTINGS_CASES = [
     Case("table-color-off-query-type-error", [*RICH, "--output", "table", "--color", "off",
                                               "--query", "length(`1`)"]),
     Case("text-query-type-error", [*RICH, "--output", "text", "--query", "length(`1`)"]),
+    Case("text-color-on-query-type-error", [*RICH, "--output", "text", "--color", "on",
+                                            "--query", "length(`1`)"]),
     Case("table-color-on-row-error", [*describe("18-null-list-elements"), "--output", "table",
                                       "--color", "on"]),
     Case("table-color-on-falsy", [*RICH, "--output", "table", "--color", "on", "--query", "Nope"]),
@@ -168,6 +177,8 @@ SETTINGS_CASES = [
 
 @pytest.mark.parametrize("case", SETTINGS_CASES, ids=str)
 def test_output_settings_same_as_aws(case, corpus_url, tmp_path, record_property):
-    problem = compare(case, corpus_url, tmp_path)
+    outcomes = Counter()
+    problem = compare(case, corpus_url, tmp_path, outcomes)
     record_property("comparisons", (0 if problem else 1, 1))
+    record_property("aws_outcomes", dict(outcomes))
     assert problem is None, problem
