@@ -150,6 +150,16 @@ SETTINGS_CASES = [
     Case("table-color-on-not-found", [*describe("no-such-job"), "--output", "table",
                                       "--color", "on"]),
     Case("text-not-found", [*describe("no-such-job"), "--output", "text"]),
+    # A stdout that cannot encode everything: aws has written (and flushes) every line up
+    # to the write that fails, and the error names the position inside that write.
+    *[
+        Case(f"stdout-{encoding}-{stem[:2]}-{output}", [*describe(stem), *FORMATS[output]],
+             env={"PYTHONIOENCODING": encoding})
+        for encoding, stem in [("ascii", "14-rich-sample"), ("latin-1", "14-rich-sample"),
+                               ("latin-1", "08-unicode-cjk-emoji")]
+        for output in FORMATS
+    ],
+    Case("stdout-c-locale-table", [*CJK, "--output", "table"], env={"LANG": "C"}),
     # Literal results of every JSON type, in both formats.
     *[
         Case(f"{output}-literal-{qid}", [*RICH, *FORMATS[output], "--query", query])
