@@ -168,13 +168,12 @@ def report(exc: BaseException, stdout: TextIO | None = None, stderr: TextIO | No
     LOG.debug("Exiting with rc 255")
     # Partial text output comes first, as with aws v1's unbuffered stdout.
     _safe_flush(stdout)
-    from .formatters.errors import RenderError
+    from .formatters.errors import stderr_text
 
-    if isinstance(exc, RenderError):
-        # Knows the coloured form aws v1 gives errors once table colour is on.
-        _safe_write(stderr, exc.stderr_text())
-    else:
-        _safe_write(stderr, f"\n{exc}\n")
+    # Once table colour is on, aws v1 colours stderr too: any later error (a render
+    # error or a failing --query) gets a reset after each of its writes.
+    colored = getattr(exc, "colored", False) or _table_color_active()
+    _safe_write(stderr, stderr_text(str(exc), colored))
     return ExitCode.ERROR
 
 
@@ -206,6 +205,11 @@ def _reader_gone(stream: TextIO | None) -> bool:
         # No descriptor to ask (or no poll()): the broken pipe can only be stdout's.
         return True
     return any(mask & (select.POLLERR | select.POLLHUP) for _, mask in events)
+
+
+def _table_color_active() -> bool:
+    output = sys.modules.get("awsml_cli.output")  # never imported just to ask
+    return output is not None and output.color_active()
 
 
 def _silence_stdout() -> None:

@@ -61,16 +61,23 @@ _color_used_on: TextIO | None = None
 def render(data: Any, output_name: str, args: GlobalArgs, stream: TextIO | None = None) -> None:
     global _color_used_on
     stream = stream or sys.stdout
-    data = apply_query(data, args)
     color = output_name == "table" and use_color(args.color, stream)
     if color:
+        # aws v1 switches colour on (for stdout and stderr) as it sets up the
+        # table, before --query runs: a failing query is already coloured.
         _color_used_on = stream
+    data = apply_query(data, args)
     options = formatters.RenderOptions(color=color)
     if output_name == "summary":
         # The view for people colours itself (without aws v1's colorama resets).
         options = formatters.RenderOptions(color=use_color(args.color, stream), is_terminal=is_terminal(stream))
     renderer = formatters.get_renderer(output_name)
     write_guarded(lambda: renderer(data, stream, options), stream)
+
+
+def color_active() -> bool:
+    """Whether table colour is on, so that aws v1 would end every write with a reset."""
+    return _color_used_on is not None
 
 
 def write_guarded(write, stream: TextIO) -> None:

@@ -275,16 +275,21 @@ def _rule(widths: list[int]) -> str:
 
 
 class _Painter:
-    """Collects the write() calls aws v1 makes, with or without colour."""
+    """Makes the write() calls aws v1 makes, one by one, with or without colour.
 
-    def __init__(self, color: bool) -> None:
+    The granularity is part of the output: when the stream cannot encode a
+    cell, everything before the failing write has been written, and the
+    error message gives the position inside that write.
+    """
+
+    def __init__(self, stream: TextIO, color: bool) -> None:
+        self.stream = stream
         self.color = color
-        self.chunks: list[str] = []
 
     def raw(self, text: str) -> None:
-        self.chunks.append(text)
+        self.stream.write(text)
         if self.color:
-            self.chunks.append(COLOR_RESET)
+            self.stream.write(COLOR_RESET)
 
     def line(self, depth: int, body: str) -> None:
         pipe = _PIPE_STYLE + "|" + COLOR_RESET if self.color else "|"
@@ -297,9 +302,6 @@ class _Painter:
 
     def cell(self, text: str) -> str:
         return _CELL_STYLE + text + COLOR_RESET if self.color else text
-
-    def text(self) -> str:
-        return "".join(self.chunks)
 
 
 def _draw(sections: list[Section], terminal_width: int, painter: _Painter) -> None:
@@ -359,6 +361,4 @@ def render(data: Any, stream: TextIO, options: RenderOptions = RenderOptions()) 
     width = options.terminal_width
     if width is None:
         width = _stream_width(stream)
-    painter = _Painter(options.color)
-    _draw(sections, width, painter)
-    stream.write(painter.text())
+    _draw(sections, width, _Painter(stream, options.color))

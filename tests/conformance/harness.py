@@ -108,3 +108,10 @@ def with_awsml_output_choices(aws_error_text: bytes, value: str) -> bytes:
         text += f"\n\n\nInvalid choice: {value!r}, maybe you meant:\n\n".encode()
         text += "\n".join(f"  * {word}" for word in close).encode()
     return text + b"\n"
+
+
+def outcome(result: helpers.Result) -> str:
+    """What a run of aws came to, for the tally: "output", "empty" or "error"."""
+    if result.returncode != 0:
+        return "error"
+    return "output" if result.stdout else "empty"

@@ -335,6 +335,44 @@ def test_coloured_error_form_on_stderr():
     assert COLOR_RESET == table_renderer.COLOR_RESET == "\x1b[0m"
 
 
+class _WriteLog(io.StringIO):
+    """A StringIO that also keeps each write() call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.calls.append(text)
+        return super().write(text)
+
+
+@pytest.mark.parametrize("color", [False, True])
+@pytest.mark.parametrize("width", [80, 400])
+def test_same_write_calls_as_awscli(rich, demo, width, color):
+    """One write() per piece, as aws makes them: a stream that cannot encode a cell
+    fails in the same write, after the same output (see the conformance tests)."""
+    import awscli.table
+    import colorama
+    from awscli.formatter import TableFormatter
+    from colorama.ansitowin32 import AnsiToWin32
+
+    for data in (rich, demo):
+        ours = _WriteLog()
+        table_renderer.render(data, ours, RenderOptions(color=color, terminal_width=width))
+        saved = awscli.table.determine_terminal_width, colorama.init
+        awscli.table.determine_terminal_width = lambda: width
+        colorama.init = _no_colorama_init
+        try:
+            formatter = TableFormatter(types.SimpleNamespace(color="on" if color else "off", query=None))
+        finally:
+            awscli.table.determine_terminal_width, colorama.init = saved
+        theirs = _WriteLog()
+        stream = AnsiToWin32(theirs, convert=False, strip=False, autoreset=True).stream if color else theirs
+        formatter._format_response(TITLE, data, stream)
+        assert ours.calls == theirs.calls
+
+
 # ----------------------------------------------------------------------------- colour bytes
 
 

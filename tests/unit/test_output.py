@@ -1,0 +1,120 @@
+"""awsml_cli.output: when table colour is on, what it means for errors, and the reset at exit."""
+
+from __future__ import annotations
+
+import io
+import os
+import pty
+
+import jmespath
+import pytest
+
+from awsml_cli import errors, output
+from awsml_cli.formatters.errors import COLOR_RESET
+from awsml_cli.globalargs import GlobalArgs
+
+
+@pytest.fixture(autouse=True)
+def fresh_colour_state(monkeypatch):
+    # The module remembers, per process, that colour was switched on.
+    monkeypatch.setattr(output, "_color_used_on", None)
+
+
+@pytest.fixture
+def terminal():
+    """A text stream on the slave side of a pty, and the master's descriptor."""
+    master, slave = pty.openpty()
+    stream = open(slave, "w", encoding="utf-8", closefd=True)
+    yield stream, master
+    stream.close()
+    os.close(master)
+
+
+@pytest.fixture
+def pipe():
+    read_end, write_end = os.pipe()
+    stream = open(write_end, "w", encoding="utf-8", closefd=True)
+    stream.read_end = read_end
+    yield stream
+    stream.close()
+    os.close(read_end)
+
+
+@pytest.mark.parametrize(
+    "setting, on_terminal, no_color, expected",
+    [
+        ("on", False, None, True),
+        ("on", True, "1", True),  # NO_COLOR only changes "auto"
+        ("off", True, None, False),
+        ("auto", True, None, True),
+        ("auto", False, None, False),
+        ("auto", True, "1", False),
+        ("auto", True, "anything", False),
+        ("auto", True, "", True),  # no-color.org: an empty value does not count
+    ],
+)
+def test_use_color(setting, on_terminal, no_color, expected, terminal, pipe, monkeypatch):
+    if no_color is None:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    else:
+        monkeypatch.setenv("NO_COLOR", no_color)
+    stream = terminal[0] if on_terminal else pipe
+    assert output.use_color(setting, stream) is expected
+
+
+def test_use_color_auto_without_a_descriptor(monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert output.use_color("auto", io.StringIO()) is False
+
+
+def test_colour_is_on_before_the_query_runs():
+    """aws colours stdout and stderr when it sets up the table, before --query."""
+    args = GlobalArgs(color="on", query=jmespath.compile("length(`1`)"))
+    with pytest.raises(jmespath.exceptions.JMESPathTypeError):
+        output.render({"a": 1}, "table", args, io.StringIO())
+    assert output.color_active()
+
+
+@pytest.mark.parametrize("name", ["json", "text"])
+def test_only_tables_switch_colour_on(name):
+    output.render({"a": 1}, name, GlobalArgs(color="on"), io.StringIO())
+    assert not output.color_active()
+
+
+def test_errors_after_colour_are_coloured():
+    output.render(None, "table", GlobalArgs(color="on"), io.StringIO())
+    stderr = io.StringIO()
+    assert errors.report(ValueError("boom"), io.StringIO(), stderr) == 255
+    assert stderr.getvalue() == f"\n{COLOR_RESET}boom{COLOR_RESET}\n{COLOR_RESET}"
+
+
+def test_errors_without_colour_are_plain():
+    output.render(None, "table", GlobalArgs(color="off"), io.StringIO())
+    stderr = io.StringIO()
+    errors.report(ValueError("boom"), io.StringIO(), stderr)
+    assert stderr.getvalue() == "\nboom\n"
+
+
+def test_finish_resets_a_terminal_once(terminal):
+    stream, master = terminal
+    output.render(None, "table", GlobalArgs(color="on"), stream)  # falsy: nothing drawn
+    output.finish()
+    assert os.read(master, 100) == COLOR_RESET.encode()
+
+
+def test_finish_never_writes_into_a_pipe(pipe):
+    output.render(None, "table", GlobalArgs(color="on"), pipe)
+    output.finish()
+    pipe.flush()
+    os.set_blocking(pipe.read_end, False)
+    with pytest.raises(BlockingIOError):
+        os.read(pipe.read_end, 100)
+
+
+def test_finish_without_colour_writes_nothing(terminal):
+    stream, master = terminal
+    output.render(None, "table", GlobalArgs(color="off"), stream)
+    output.finish()
+    os.set_blocking(master, False)
+    with pytest.raises(BlockingIOError):
+        os.read(master, 100)
