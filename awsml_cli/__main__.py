@@ -1,4 +1,17 @@
-"""Entry point: ``awsml`` and ``python -m awsml_cli``."""
+"""Entry point: ``awsml`` and ``python -m awsml_cli``.
+
+Two requests that CI jobs and shells send all the time are answered before
+the command tree (Click, argparse) is imported, each only in a form proven to
+give the same result as the full path (tests compare the two):
+
+* exactly ``awsml --version``: the parser would stop at that token before
+  doing anything else;
+* a shell completion request (``_AWSML_COMPLETE``, console script only),
+  answered from the committed completion table (:mod:`awsml_cli.completing`).
+
+Everything else starts with the precompiled regular expressions
+(:mod:`awsml_cli.regex_cache`) and goes through the command tree.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +23,13 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         # Imported inside the guard: a Ctrl-C during start-up must not print a traceback.
+        if argv == ["--version"]:
+            from .errors import VersionRequested
+
+            raise VersionRequested()
+        from .regex_cache import install
+
+        install()
         from .cli import run
 
         code = run(argv)
@@ -25,9 +45,16 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def console_main() -> None:
-    from .cli import root
+    import os
 
-    root.main(prog_name="awsml")
+    if os.environ.get("_AWSML_COMPLETE"):
+        from .completing import answer_fast
+
+        answer_fast()  # exits when it could answer
+        from .cli import root
+
+        root.main(prog_name="awsml")  # Click's path answers (or refuses) and exits
+    sys.exit(main())
 
 
 if __name__ == "__main__":
