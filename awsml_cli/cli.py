@@ -7,15 +7,14 @@ aws v1's order, because it decides which error a user sees first:
 
 1. first pass over all of argv: global options (anywhere), the service word;
 2. the global options are checked (``--query`` compiled, URL, timeouts) and
-   the botocore session is started;
+   the config files read (``cli_timestamp_format``); the botocore session is
+   started only when a command first needs it;
 3. the service pass: the operation word;
 4. the operation pass: its options, required options, ``help``, unknown tokens;
 5. the command body: "make a client, call, render".
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import click
 
@@ -27,12 +26,45 @@ SERVICE_NAME = "sagemaker"
 OPERATION_NAME = "describe-training-job"
 
 
-@dataclass
 class AppState:
-    """What the root command hands down to the commands below it."""
+    """What the root command hands down to the commands below it: the checked
+    global options, the config files, and the botocore session, started when
+    first needed (``--generate-cli-skeleton`` and ``help`` never need it;
+    importing botocore's session is most of what a describe call costs)."""
 
-    args: object  # globalargs.GlobalArgs
-    session: object  # botocore session
+    def __init__(self, args):
+        from .session import check_timestamp_format
+
+        self.args = args  # globalargs.GlobalArgs
+        self._session = None
+        if args.debug:
+            # The debug log starts with the session, as in aws v1, and every
+            # config read goes through it.
+            self.config = self.session
+        else:
+            from .configfiles import ConfigFiles
+
+            self.config = ConfigFiles(args.profile)
+        check_timestamp_format(self.config)
+
+    @property
+    def session(self):
+        """The botocore session, as aws v1 sets it up (started on first use)."""
+        if self._session is None:
+            from .session import create_session
+
+            self._session = create_session(self.args)
+        return self._session
+
+    def input_shape(self):
+        """DescribeTrainingJob's input shape; read without a session when one is not running."""
+        from . import client
+
+        if self._session is None:
+            shape = client.input_shape_without_session(self.config)
+            if shape is not None:
+                return shape
+        return client.operation_model(self.session).input_shape
 
 
 class Seconds(click.ParamType):
@@ -164,8 +196,8 @@ class ServiceGroup(click.Group):
     """``awsml sagemaker``: the service pass picks the operation word."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        session = ctx.find_object(AppState).session
-        operation, remaining = aws_argv.parse_subcommand(args, "operation", _OperationChoices(self.commands, session))
+        state = ctx.find_object(AppState)
+        operation, remaining = aws_argv.parse_subcommand(args, "operation", _OperationChoices(self.commands, state))
         if operation not in self.commands:
             raise UsageError(
                 f"argument operation: awsml implements only {', '.join(self._visible_commands())}; "
@@ -185,16 +217,16 @@ class _OperationChoices:
     implement) is only read for a word awsml does not know.
     """
 
-    def __init__(self, commands, session):
+    def __init__(self, commands, state: AppState):
         self._commands = commands
-        self._session = session
+        self._state = state
         self._all_words = None
 
     def _words(self) -> tuple[str, ...]:
         if self._all_words is None:
             from .aws_operations import sagemaker_operation_words
 
-            self._all_words = sagemaker_operation_words(self._session)
+            self._all_words = sagemaker_operation_words(self._state.session)
         return self._all_words
 
     def __contains__(self, word) -> bool:
@@ -250,10 +282,9 @@ CONTEXT_SETTINGS = {"help_option_names": []}
 )
 @click.pass_context
 def root(ctx: click.Context, **values) -> None:
-    from . import globalargs, session
+    from . import globalargs
 
-    args = globalargs.resolve(values)
-    ctx.obj = AppState(args=args, session=session.create_session(args))
+    ctx.obj = AppState(globalargs.resolve(values))
 
 
 @root.group(SERVICE_NAME, cls=ServiceGroup, context_settings=CONTEXT_SETTINGS, help="Amazon SageMaker.")
@@ -312,7 +343,7 @@ def sagemaker() -> None:
 def describe_training_job(state: AppState, **options) -> int:
     from .describe import DescribeOptions, run
 
-    return run(state.args, state.session, DescribeOptions(**options))
+    return run(state.args, state, DescribeOptions(**options))
 
 
 # ``help`` is a command word in aws v1 at every level.

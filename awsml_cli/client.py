@@ -44,6 +44,20 @@ def operation_model(session):
     return session.get_service_model(SERVICE).operation_model(OPERATION)
 
 
+def input_shape_without_session(config):
+    """DescribeTrainingJob's input shape from the model a session would load,
+    read without one (see botocore_fast.service_model_without_session); None
+    when only a session can tell. ``config``: configfiles.ConfigFiles."""
+    from .botocore_fast import service_model_without_session
+
+    model = service_model_without_session(config.data_path())
+    if model is None:
+        return None
+    from .cli_input import ModelShape
+
+    return ModelShape.operation_input(model, OPERATION)
+
+
 def describe_training_job(client, params: dict) -> dict:
     response = client.describe_training_job(**params)
     # aws v1 logs the request id and drops the metadata before --query runs.

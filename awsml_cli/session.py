@@ -19,10 +19,14 @@ from typing import Any
 from .errors import AwsmlError
 from .globalargs import GlobalArgs
 
-# Session variables the AWS CLI adds to botocore's: name -> (config key, env var, default, converter).
+# Session variables the AWS CLI adds to botocore's (or changes): name -> (config key, env var, default, converter).
 CLI_SESSION_VARIABLES = {
     "ca_bundle": ("ca_bundle", "AWS_CA_BUNDLE", None, None),
     "output": ("output", "AWS_DEFAULT_OUTPUT", "json", None),
+    # aws v1 always sets AWS_DATA_PATH when it starts (to add its own data
+    # folder, which holds nothing botocore looks up here), so a profile's
+    # data_path in the config file never applies: only the variable counts.
+    "data_path": (None, "AWS_DATA_PATH", None, None),
 }
 
 USER_AGENT_NAME = "awsml"
@@ -50,6 +54,19 @@ def timestamp_parser_for(setting: str | None):
     )
 
 
+def check_timestamp_format(config) -> None:
+    """aws v1 refuses a bad ``cli_timestamp_format`` as its session starts, before
+    the operation is parsed. ``config``: anything with get_scoped_config()."""
+    from botocore.exceptions import ProfileNotFound
+
+    try:
+        setting = config.get_scoped_config().get("cli_timestamp_format")
+    except ProfileNotFound:
+        # A missing profile is reported later, where aws v1 reports it.
+        return
+    timestamp_parser_for(setting)
+
+
 def create_session(args: GlobalArgs):
     """A botocore session with the CLI's settings applied (aws v1's session start-up)."""
     # First botocore import of the run: the fast session defers botocore's
@@ -63,7 +80,6 @@ def create_session(args: GlobalArgs):
     from botocore.exceptions import ProfileNotFound
 
     from . import __version__
-    from .debuglog import enable_debug_logging
 
     session.user_agent_name = USER_AGENT_NAME
     session.user_agent_version = __version__
@@ -72,6 +88,8 @@ def create_session(args: GlobalArgs):
     if args.region:
         session.set_config_variable("region", args.region)
     if args.debug:
+        from .debuglog import enable_debug_logging
+
         enable_debug_logging(session)
     try:
         setting = session.get_scoped_config().get("cli_timestamp_format")
