@@ -17,13 +17,12 @@ makes the messages and the order in which errors win identical.
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, field
-from difflib import get_close_matches
 from typing import Iterable, Sequence
 
 import click
 
 from .errors import UsageError, VersionRequested
+from .records import Record
 
 # Shown (two per line, padded to 40) when a value is not one of the choices.
 _CHOICES_PER_LINE = 2
@@ -49,6 +48,8 @@ class _AwsArgumentParser(argparse.ArgumentParser):
         for start in range(0, len(choices), _CHOICES_PER_LINE):
             row = choices[start : start + _CHOICES_PER_LINE]
             lines.append(" | ".join(f"{choice:<40}" for choice in row))
+        from difflib import get_close_matches  # error path only
+
         close = get_close_matches(value, choices, cutoff=0.8)
         if close:
             lines.append(f"\n\nInvalid choice: {value!r}, maybe you meant:\n")
@@ -126,13 +127,12 @@ def canonical_tokens(params: Iterable[click.Parameter], values: dict) -> list[st
     return tokens
 
 
-@dataclass
-class MainParse:
+class MainParse(Record):
     """What aws v1's first pass finds: global options anywhere, and the command word."""
 
     values: dict
     command: str
-    remaining: list[str] = field(default_factory=list)
+    remaining: list[str]
 
 
 def parse_main(argv: Sequence[str], global_params: Iterable[click.Parameter], commands: Sequence[str]) -> MainParse:
@@ -157,8 +157,7 @@ def parse_subcommand(argv: Sequence[str], dest: str, commands) -> tuple[str, lis
     return getattr(namespace, dest), remaining
 
 
-@dataclass
-class OperationParse:
+class OperationParse(Record):
     values: dict
     # The optional trailing positional aws v1 reserves for ``help``.
     help_word: str | None
