@@ -10,7 +10,9 @@ give the same result as the full path (tests compare the two):
   answered from the committed completion table (:mod:`awsml_cli.completing`).
 
 Everything else starts with the precompiled regular expressions
-(:mod:`awsml_cli.regex_cache`) and goes through the command tree.
+(:mod:`awsml_cli.regex_cache`) and goes through the command tree; when awsml
+owns the process, with the garbage collector paused until the client exists
+(:mod:`awsml_cli.startup`).
 """
 
 from __future__ import annotations
@@ -44,6 +46,14 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+def process_main() -> int:
+    """main() for a process that runs awsml and nothing else."""
+    from .startup import pause_collector
+
+    pause_collector()
+    return main()
+
+
 def console_main() -> None:
     import os
 
@@ -54,8 +64,8 @@ def console_main() -> None:
         from .cli import root
 
         root.main(prog_name="awsml")  # Click's path answers (or refuses) and exits
-    sys.exit(main())
+    sys.exit(process_main())
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(process_main())

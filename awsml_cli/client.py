@@ -30,13 +30,18 @@ def client_config(args: GlobalArgs):
 
 
 def create_client(session, args: GlobalArgs):
-    return session.create_client(
+    api = session.create_client(
         SERVICE,
         region_name=args.region,
         endpoint_url=args.endpoint_url,
         verify=args.verify,
         config=client_config(args),
     )
+    # The client is the last thing start-up makes (see awsml_cli.startup).
+    from .startup import over
+
+    over()
+    return api
 
 
 def operation_model(session):

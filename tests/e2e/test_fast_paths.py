@@ -208,3 +208,52 @@ def test_a_user_model_sends_the_skeleton_to_the_session(where, isolated, tmp_pat
 def test_no_trimmed_data_sends_the_skeleton_to_the_session(isolated, tmp_path, monkeypatch):
     monkeypatch.setattr(bf, "DATA_ROOT", str(tmp_path / "no-data"))
     assert bf.service_model_without_session(None) is None
+
+
+# ----------------------------------------------------------------------------- the garbage collector
+
+_GC_PROBE = """\
+import gc, json, sys
+sys.argv[0] = "awsml"
+from awsml_cli.__main__ import console_main
+try:
+    console_main()
+except SystemExit as exc:
+    code = exc.code
+sys.stdout.flush()
+print(json.dumps({"code": code, "enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}), file=sys.stderr)
+"""
+
+
+def collector_state(args: list[str], env: dict) -> dict:
+    proc = subprocess.run([sys.executable, "-c", _GC_PROBE, *args], env=env, capture_output=True, text=True,
+                          timeout=120)
+    return json.loads(proc.stderr.strip().splitlines()[-1])
+
+
+def test_collector_is_back_once_the_client_exists(env, moto_url):
+    state = collector_state([*DTJ, "--training-job-name", "demo-job", "--endpoint-url", moto_url], env)
+    assert state["code"] == 0
+    assert state["enabled"] and state["frozen"] > 10_000
+
+
+def test_collector_stays_paused_on_short_paths(env):
+    state = collector_state([*DTJ, "--generate-cli-skeleton"], env)
+    assert (state["code"], state["enabled"], state["frozen"]) == (0, False, 0)
+
+
+def test_in_process_use_leaves_the_collector_alone(env, monkeypatch, capsys):
+    import gc
+
+    from awsml_cli.__main__ import main
+
+    for key in [key for key in os.environ if key.startswith("AWS_")]:
+        monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+
+    assert gc.isenabled()
+    frozen = gc.get_freeze_count()
+    assert main(["--version"]) == 0
+    assert main(["sagemaker", "describe-training-job", "--generate-cli-skeleton"]) == 0
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
