@@ -28,6 +28,19 @@ from .records import Record
 _CHOICES_PER_LINE = 2
 
 
+class _FixedWidthFormatter(argparse.HelpFormatter):
+    """argparse's formatter at a fixed width.
+
+    awsml never prints argparse's help or usage (errors go through
+    :meth:`_AwsArgumentParser.error`), but ``add_argument`` makes a formatter
+    to check each metavar, and the default one asks the terminal for its
+    width, importing shutil (and bz2, lzma, zlib) to do so on every start.
+    """
+
+    def __init__(self, prog, indent_increment=2, max_help_position=24, width=None):
+        super().__init__(prog, indent_increment, max_help_position, width=78 if width is None else width)
+
+
 class _AwsArgumentParser(argparse.ArgumentParser):
     """argparse with aws v1's choice messages, raising instead of exiting."""
 
@@ -37,6 +50,7 @@ class _AwsArgumentParser(argparse.ArgumentParser):
             add_help=False,
             allow_abbrev=True,
             conflict_handler="resolve",
+            formatter_class=_FixedWidthFormatter,
         )
 
     def _check_value(self, action, value):  # argparse hook, private by name only

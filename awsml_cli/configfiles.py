@@ -33,6 +33,11 @@ DEFAULT_CREDENTIALS_FILE = "~/.aws/credentials"
 PROFILE_ENV_VARS = ("AWS_DEFAULT_PROFILE", "AWS_PROFILE")
 
 
+def _is_file(path: str) -> bool:
+    """Whether botocore's reader would find a file there (ConfigNotFound otherwise)."""
+    return os.path.isfile(os.path.expanduser(os.path.expandvars(path)))
+
+
 class ConfigFiles:
     """The parts of a botocore session's configuration that come from the files."""
 
@@ -56,22 +61,27 @@ class ConfigFiles:
     def full_config(self) -> dict:
         """Both files, as ``Session.full_config`` (read once)."""
         if self._full_config is None:
-            from botocore.configloader import load_config, raw_config_parse
-            from botocore.exceptions import ConfigNotFound
+            config = {"profiles": {}}
+            config_file = self._file_variable("AWS_CONFIG_FILE", DEFAULT_CONFIG_FILE)
+            credentials_file = self._file_variable("AWS_SHARED_CREDENTIALS_FILE", DEFAULT_CREDENTIALS_FILE)
+            # Where neither file exists (a CI job with credentials in its
+            # environment), botocore is not even imported.
+            if _is_file(config_file) or _is_file(credentials_file):
+                from botocore.configloader import load_config, raw_config_parse
+                from botocore.exceptions import ConfigNotFound
 
-            try:
-                config = load_config(self._file_variable("AWS_CONFIG_FILE", DEFAULT_CONFIG_FILE))
-            except ConfigNotFound:
-                config = {"profiles": {}}
-            try:
-                credentials = raw_config_parse(self._file_variable("AWS_SHARED_CREDENTIALS_FILE", DEFAULT_CREDENTIALS_FILE))
-                for profile, values in credentials.items():
-                    if profile not in config["profiles"]:
-                        config["profiles"][profile] = values
-                    else:
-                        config["profiles"][profile].update(values)
-            except ConfigNotFound:
-                pass
+                try:
+                    config = load_config(config_file)
+                except ConfigNotFound:
+                    pass
+                try:
+                    for profile, values in raw_config_parse(credentials_file).items():
+                        if profile not in config["profiles"]:
+                            config["profiles"][profile] = values
+                        else:
+                            config["profiles"][profile].update(values)
+                except ConfigNotFound:
+                    pass
             self._full_config = config
         return self._full_config
 

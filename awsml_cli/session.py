@@ -54,17 +54,26 @@ def timestamp_parser_for(setting: str | None):
     )
 
 
+def scoped_config_or_none(config) -> dict | None:
+    """The profile's settings, or None when the profile does not exist (aws v1
+    reports that later). ``config``: a session or configfiles.ConfigFiles."""
+    try:
+        return config.get_scoped_config()
+    except Exception as exc:
+        # botocore.exceptions is imported only to classify a failure.
+        from botocore.exceptions import ProfileNotFound
+
+        if isinstance(exc, ProfileNotFound):
+            return None
+        raise
+
+
 def check_timestamp_format(config) -> None:
     """aws v1 refuses a bad ``cli_timestamp_format`` as its session starts, before
     the operation is parsed. ``config``: anything with get_scoped_config()."""
-    from botocore.exceptions import ProfileNotFound
-
-    try:
-        setting = config.get_scoped_config().get("cli_timestamp_format")
-    except ProfileNotFound:
-        # A missing profile is reported later, where aws v1 reports it.
-        return
-    timestamp_parser_for(setting)
+    scoped = scoped_config_or_none(config)
+    if scoped is not None:
+        timestamp_parser_for(scoped.get("cli_timestamp_format"))
 
 
 def create_session(args: GlobalArgs):
@@ -76,8 +85,6 @@ def create_session(args: GlobalArgs):
     from .botocore_fast import make_session
 
     session = make_session(None, CLI_SESSION_VARIABLES, trim=not args.debug)
-
-    from botocore.exceptions import ProfileNotFound
 
     from . import __version__
 
@@ -91,11 +98,8 @@ def create_session(args: GlobalArgs):
         from .debuglog import enable_debug_logging
 
         enable_debug_logging(session)
-    try:
-        setting = session.get_scoped_config().get("cli_timestamp_format")
-    except ProfileNotFound:
-        # A missing profile is reported later, where aws v1 reports it.
-        setting = None
+    scoped = scoped_config_or_none(session)
+    setting = None if scoped is None else scoped.get("cli_timestamp_format")
     factory = session.get_component("response_parser_factory")
     factory.set_parser_defaults(blob_parser=_identity, timestamp_parser=timestamp_parser_for(setting))
     return session
@@ -103,9 +107,5 @@ def create_session(args: GlobalArgs):
 
 def follows_url_params(session) -> bool:
     """``cli_follow_urlparam = false`` turns off fetching http(s):// parameter values."""
-    from botocore.exceptions import ProfileNotFound
-
-    try:
-        return session.get_scoped_config().get("cli_follow_urlparam", "true") == "true"
-    except ProfileNotFound:
-        return True
+    scoped = scoped_config_or_none(session)
+    return scoped is None or scoped.get("cli_follow_urlparam", "true") == "true"
