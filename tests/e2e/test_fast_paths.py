@@ -136,6 +136,15 @@ def test_skeleton_and_help_start_no_session(args, env):
     assert not families(found["imported"]) & {"botocore.session", "urllib3", "jmespath", "dateutil"}
 
 
+def test_without_config_files_the_skeleton_imports_no_botocore_module(env, tmp_path):
+    _, found = probe([*DTJ, "--generate-cli-skeleton"], env)
+    assert [name for name in found["imported"] if name.startswith("botocore.")] == []
+    config = tmp_path / "config"
+    config.write_text("[default]\nregion = eu-west-1\n")
+    _, found = probe([*DTJ, "--generate-cli-skeleton"], {**env, "AWS_CONFIG_FILE": str(config)})
+    assert "botocore.configloader" in found["imported"] and "botocore.session" not in found["imported"]
+
+
 def test_skeleton_under_debug_comes_from_the_session(env):
     plain = helpers.run_awsml([*DTJ, "--generate-cli-skeleton"], env)
     debug = helpers.run_awsml([*DTJ, "--generate-cli-skeleton", "--debug"], env)
