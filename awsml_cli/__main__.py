@@ -6,6 +6,10 @@ give the same result as the full path (tests compare the two):
 
 * exactly ``awsml --version``: the parser would stop at that token before
   doing anything else;
+* exactly ``awsml sagemaker describe-training-job --generate-cli-skeleton
+  [input]``: the three parser passes cannot fail on those tokens and yield no
+  global option, so the command body runs directly, as the tree would run it
+  (:func:`input_skeleton`);
 * a shell completion request (``_AWSML_COMPLETE``, console script only),
   answered from the committed completion table (:mod:`awsml_cli.completing`).
 
@@ -20,6 +24,24 @@ from __future__ import annotations
 import sys
 
 
+# The command lines the skeleton shortcut takes (any other goes through the tree).
+SKELETON_LINES = (
+    ["sagemaker", "describe-training-job", "--generate-cli-skeleton"],
+    ["sagemaker", "describe-training-job", "--generate-cli-skeleton", "input"],
+)
+
+
+def input_skeleton() -> int:
+    """What the command tree runs for a skeleton line: the root's checks of no
+    global options, then the operation with ``generate_cli_skeleton="input"``."""
+    from . import globalargs
+    from .appstate import AppState
+    from .describe import DescribeOptions, run
+
+    args = globalargs.resolve({})
+    return run(args, AppState(args), DescribeOptions(generate_cli_skeleton="input"))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run awsml on ``argv``; every exception becomes an exit code in errors.report."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -32,9 +54,12 @@ def main(argv: list[str] | None = None) -> int:
         from .regex_cache import install
 
         install()
-        from .cli import run
+        if argv in SKELETON_LINES:
+            code = input_skeleton()
+        else:
+            from .cli import run
 
-        code = run(argv)
+            code = run(argv)
     except BaseException as exc:  # noqa: BLE001 - the one place errors become exit codes
         if isinstance(exc, SystemExit):
             raise

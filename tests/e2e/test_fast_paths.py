@@ -1,6 +1,8 @@
 """The start-up shortcuts give the same results as the full path, and skip what they claim to skip.
 
 * exactly ``awsml --version`` is answered before the command tree is imported;
+* exactly ``awsml sagemaker describe-training-job --generate-cli-skeleton [input]``
+  runs the command body without the tree;
 * ``--generate-cli-skeleton`` and ``help`` run without a botocore session,
   the skeleton from the trimmed model unless a user model could change it;
 * describe runs through the same Click tree as before (no shortcut) but with
@@ -15,6 +17,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import botocore.loaders
 import botocore.session
@@ -22,6 +25,7 @@ import pytest
 
 from awsml_cli import botocore_fast as bf
 from awsml_cli import cli_input, client
+from awsml_cli.__main__ import SKELETON_LINES
 from awsml_cli.configfiles import ConfigFiles
 from tests import helpers
 
@@ -150,6 +154,78 @@ def test_skeleton_under_debug_comes_from_the_session(env):
     debug = helpers.run_awsml([*DTJ, "--generate-cli-skeleton", "--debug"], env)
     assert plain.stdout == debug.stdout == b'{\n    "TrainingJobName": ""\n}\n'
     assert b"Loading JSON file" in debug.stderr and b"service-2.json" in debug.stderr
+
+
+# Environments for the skeleton lines: profiles found or not, bad settings, unreadable
+# files, a user's own model. The shortcut and the tree must agree on all of them.
+SKELETON_SETUPS = {
+    "plain": ({}, None, None),
+    "missing-profile": ({"AWS_PROFILE": "nosuch"}, None, None),
+    "empty-default-profile-var": ({"AWS_DEFAULT_PROFILE": "", "AWS_PROFILE": "p"}, "[profile p]\n", None),
+    "profile-in-credentials": ({"AWS_PROFILE": "ci"}, None, "[ci]\naws_access_key_id = A\n"),
+    "bad-timestamp-format": ({}, "[default]\ncli_timestamp_format = bogus\n", None),
+    "unparsable-config": ({}, "[default\n", None),
+    "unparsable-credentials": ({}, None, "junk\n"),
+    "no-config-file-name": ({"AWS_CONFIG_FILE": "", "AWS_PROFILE": "p"}, None, None),
+    "no-follow-urlparam": ({}, "[default]\ncli_follow_urlparam = false\n", None),
+    "bad-output-in-config": ({}, "[default]\noutput = bogus\n", None),
+    "bad-output-in-env": ({"AWS_DEFAULT_OUTPUT": "bogus"}, None, None),
+    "text-output-in-env": ({"AWS_DEFAULT_OUTPUT": "text"}, None, None),
+    "bad-retry-settings": ({"AWS_MAX_ATTEMPTS": "x", "AWS_RETRY_MODE": "nope"}, None, None),
+    "bad-endpoint-in-env": ({"AWS_ENDPOINT_URL": "not a url"}, None, None),
+    "ca-bundle-missing": ({"AWS_CA_BUNDLE": "/nonexistent/ca.pem"}, None, None),
+}
+
+
+@pytest.mark.parametrize("line", [list(line) for line in SKELETON_LINES], ids=" ".join)
+@pytest.mark.parametrize("setup", sorted(SKELETON_SETUPS))
+def test_skeleton_shortcut_is_the_full_path(line, setup, env, tmp_path):
+    extra, config, credentials = SKELETON_SETUPS[setup]
+    env = {**env, **extra}
+    if config is not None:
+        Path(env["AWS_CONFIG_FILE"]).write_text(config)
+    if credentials is not None:
+        Path(env["AWS_SHARED_CREDENTIALS_FILE"]).write_text(credentials)
+    shortcut = helpers.run_awsml(line, env)
+    expected = full_path(line, env)
+    assert (shortcut.returncode, shortcut.stdout, shortcut.stderr) == (
+        expected.returncode, expected.stdout, expected.stderr)
+
+
+def test_skeleton_shortcut_with_a_user_model(env, tmp_path):
+    from tests.conformance.test_no_session_paths import user_model_files
+
+    for name, text in user_model_files().items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    env = {**env, "AWS_DATA_PATH": str(tmp_path / "models")}
+    shortcut = helpers.run_awsml(list(SKELETON_LINES[0]), env)
+    assert shortcut.returncode == 0 and b"ExtraFromUserModel" in shortcut.stdout
+    assert shortcut.stdout == full_path(list(SKELETON_LINES[0]), env).stdout
+
+
+def test_skeleton_shortcut_with_the_reader_gone(env):
+    line = list(SKELETON_LINES[0])
+    shortcut = run_with_reader_gone([*helpers.awsml_command(), *line], env)
+    assert shortcut == run_with_reader_gone([sys.executable, "-c", _FULL_PATH, *line], env)
+
+
+def test_skeleton_shortcut_imports_no_command_tree(env):
+    for line in SKELETON_LINES:
+        out, found = probe(list(line), env)
+        assert found["code"] == 0 and out == '{\n    "TrainingJobName": ""\n}\n'
+        assert not families(found["imported"]) & {"click", "argparse", "botocore.session"}
+
+
+@pytest.mark.parametrize("args", [
+    [*DTJ, "--generate-cli-skeleton", "output"], [*DTJ, "--generate-cli-skeleton", "--debug"],
+    [*DTJ, "--generate-cli-skeleton", "inp"], ["sagemaker", "describe-training-job", "--generate-cli-skel"],
+    ["--output", "text", *DTJ, "--generate-cli-skeleton"], [*DTJ, "--generate-cli-skeleton", "input", "x"],
+    [*DTJ, "--generate-cli-skeleton=input"], [*DTJ, "--generate-cli-skeleton", "help"],
+])
+def test_other_skeleton_lines_take_the_full_path(args, env):
+    _, found = probe(args, env)
+    assert "click" in families(found["imported"])
 
 
 @pytest.fixture
