@@ -1,4 +1,23 @@
-"""Entry point: ``awsml`` and ``python -m awsml_cli``."""
+"""Entry point: ``awsml`` and ``python -m awsml_cli``.
+
+Two requests that CI jobs and shells send all the time are answered before
+the command tree (Click, argparse) is imported, each only in a form proven to
+give the same result as the full path (tests compare the two):
+
+* exactly ``awsml --version``: the parser would stop at that token before
+  doing anything else;
+* exactly ``awsml sagemaker describe-training-job --generate-cli-skeleton
+  [input]``: the three parser passes cannot fail on those tokens and yield no
+  global option, so the command body runs directly, as the tree would run it
+  (:func:`input_skeleton`);
+* a shell completion request (``_AWSML_COMPLETE``, console script only),
+  answered from the committed completion table (:mod:`awsml_cli.completing`).
+
+Everything else starts with the precompiled regular expressions
+(:mod:`awsml_cli.regex_cache`) and goes through the command tree; when awsml
+owns the process, with the garbage collector paused until the client exists
+(:mod:`awsml_cli.startup`).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +36,24 @@ def _ensure_std_streams() -> None:
         sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
 
 
+# The command lines the skeleton shortcut takes (any other goes through the tree).
+SKELETON_LINES = (
+    ["sagemaker", "describe-training-job", "--generate-cli-skeleton"],
+    ["sagemaker", "describe-training-job", "--generate-cli-skeleton", "input"],
+)
+
+
+def input_skeleton() -> int:
+    """What the command tree runs for a skeleton line: the root's checks of no
+    global options, then the operation with ``generate_cli_skeleton="input"``."""
+    from . import globalargs
+    from .appstate import AppState
+    from .describe import DescribeOptions, run
+
+    args = globalargs.resolve({})
+    return run(args, AppState(args), DescribeOptions(generate_cli_skeleton="input"))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run awsml on ``argv``; every exception becomes an exit code in errors.report."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -27,9 +64,19 @@ def main(argv: list[str] | None = None) -> int:
             interrupts.raise_keyboard_interrupt()
         _ensure_std_streams()
         # Imported inside the guard: a Ctrl-C during start-up must not print a traceback.
-        from .cli import run
+        if argv == ["--version"]:
+            from .errors import VersionRequested
 
-        code = run(argv)
+            raise VersionRequested()
+        from .regex_cache import install
+
+        install()
+        if argv in SKELETON_LINES:
+            code = input_skeleton()
+        else:
+            from .cli import run
+
+            code = run(argv)
     except BaseException as exc:  # noqa: BLE001 - the one place errors become exit codes
         if program:
             interrupts.exit_quietly()
@@ -48,14 +95,29 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+def process_main() -> int:
+    """main() for a process that runs awsml and nothing else."""
+    from .startup import pause_collector
+
+    pause_collector()
+    return main()
+
+
 def console_main() -> None:
+    import os
+
     # Normally done by the package's __init__ already; a no-op then.
     interrupts.exit_quietly()
-    from .cli import root
+    if os.environ.get("_AWSML_COMPLETE"):
+        from .completing import answer_fast
 
-    root.main(prog_name="awsml")
+        answer_fast()  # exits when it could answer
+        from .cli import root
+
+        root.main(prog_name="awsml")  # Click's path answers (or refuses) and exits
+    sys.exit(process_main())
 
 
 if __name__ == "__main__":
     interrupts.exit_quietly()
-    sys.exit(main())
+    sys.exit(process_main())

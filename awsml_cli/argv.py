@@ -17,16 +17,28 @@ makes the messages and the order in which errors win identical.
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass, field
-from difflib import get_close_matches
 from typing import Iterable, Sequence
 
 import click
 
 from .errors import UsageError, VersionRequested
+from .records import Record
 
 # Shown (two per line, padded to 40) when a value is not one of the choices.
 _CHOICES_PER_LINE = 2
+
+
+class _FixedWidthFormatter(argparse.HelpFormatter):
+    """argparse's formatter at a fixed width.
+
+    awsml never prints argparse's help or usage (errors go through
+    :meth:`_AwsArgumentParser.error`), but ``add_argument`` makes a formatter
+    to check each metavar, and the default one asks the terminal for its
+    width, importing shutil (and bz2, lzma, zlib) to do so on every start.
+    """
+
+    def __init__(self, prog, indent_increment=2, max_help_position=24, width=None):
+        super().__init__(prog, indent_increment, max_help_position, width=78 if width is None else width)
 
 
 class _AwsArgumentParser(argparse.ArgumentParser):
@@ -38,6 +50,7 @@ class _AwsArgumentParser(argparse.ArgumentParser):
             add_help=False,
             allow_abbrev=True,
             conflict_handler="resolve",
+            formatter_class=_FixedWidthFormatter,
         )
         # awsml's additions to aws v1's options: matched only when spelled in
         # full, so that every abbreviation aws v1 accepts (or rejects) means the same.
@@ -57,6 +70,8 @@ class _AwsArgumentParser(argparse.ArgumentParser):
         for start in range(0, len(choices), _CHOICES_PER_LINE):
             row = choices[start : start + _CHOICES_PER_LINE]
             lines.append(" | ".join(f"{choice:<40}" for choice in row))
+        from difflib import get_close_matches  # error path only
+
         close = get_close_matches(value, choices, cutoff=0.8)
         if close:
             lines.append(f"\n\nInvalid choice: {value!r}, maybe you meant:\n")
@@ -150,13 +165,12 @@ def passthrough_values(values: dict) -> dict:
     return {name: value for name, value in values.items() if isinstance(value, list)}
 
 
-@dataclass
-class MainParse:
+class MainParse(Record):
     """What aws v1's first pass finds: global options anywhere, and the command word."""
 
     values: dict
     command: str
-    remaining: list[str] = field(default_factory=list)
+    remaining: list[str]
 
 
 def parse_main(argv: Sequence[str], global_params: Iterable[click.Parameter], commands: Sequence[str]) -> MainParse:
@@ -181,8 +195,7 @@ def parse_subcommand(argv: Sequence[str], dest: str, commands) -> tuple[str, lis
     return getattr(namespace, dest), remaining
 
 
-@dataclass
-class OperationParse:
+class OperationParse(Record):
     values: dict
     # The optional trailing positional aws v1 reserves for ``help``.
     help_word: str | None

@@ -59,7 +59,7 @@ if ``AWS_DATA_PATH``, the config's ``data_path`` or ``~/.aws/models`` hold a
 loaded; if they hold an ``endpoints`` file, the stock resolver is built, with
 the same "is it the builtin file" flag botocore computes.
 
-Measured here (scripts/measure_client_startup.py): client creation drops
+Measured here (``bench/compare.py --breakdown --instructions``): client creation drops
 from ~180 ms to ~14 ms, and a whole describe call in a fresh process costs
 about what ``import botocore.session`` alone costs (0.34x aws v1 in
 instructions, ~0.32x in CPU time), at half of aws v1's peak RSS.
@@ -185,7 +185,6 @@ class TrimmedData:
     @classmethod
     def _validate(cls, prefix: str) -> "TrimmedData | None":
         import botocore
-        from botocore.loaders import Loader
 
         try:
             with open(prefix + MANIFEST_NAME, "rb") as fp:
@@ -200,7 +199,7 @@ class TrimmedData:
             # the same version number: the sizes must match the ones the
             # files were generated from (the drift test compares contents).
             for relpath, expected in manifest["sources"].items():
-                path = os.path.join(Loader.BUILTIN_DATA_PATH, relpath)
+                path = os.path.join(builtin_data_path(), relpath)
                 if os.stat(path).st_size != expected["size"]:
                     return None
             # The event alias table comes from botocore's code, not its data.
@@ -219,6 +218,56 @@ class TrimmedData:
     def event_aliases(self) -> dict:
         with open(self.path(EVENT_ALIASES_NAME) + ".json", "rb") as fp:
             return json.loads(fp.read())
+
+
+def builtin_data_path() -> str:
+    """botocore's own data folder (``Loader.BUILTIN_DATA_PATH``), without
+    importing botocore.loaders (which imports urllib3 and much more)."""
+    loaders = sys.modules.get("botocore.loaders")
+    if loaders is not None:
+        return loaders.Loader.BUILTIN_DATA_PATH
+    import botocore
+
+    return os.path.join(botocore.BOTOCORE_ROOT, "data")
+
+
+def customer_data_path() -> str:
+    """``Loader.CUSTOMER_DATA_PATH`` (~/.aws/models), likewise."""
+    loaders = sys.modules.get("botocore.loaders")
+    if loaders is not None:
+        return loaders.Loader.CUSTOMER_DATA_PATH
+    return os.path.join(os.path.expanduser("~"), ".aws", "models")
+
+
+def service_model_without_session(data_path: str | None) -> dict | None:
+    """The SageMaker model a session's loader would serve, read without a
+    session (``--generate-cli-skeleton`` needs nothing else from botocore).
+
+    That is the trimmed model, when there is one for the installed botocore
+    and no user data path (``data_path``, as the session variable says it,
+    then ~/.aws/models) holds a ``sagemaker`` model or folder, the same test
+    the loader makes. None otherwise: only a session can tell what it would
+    load.
+    """
+    trimmed = TrimmedData.for_installed_botocore()
+    if trimmed is None:
+        return None
+    user_paths = []
+    if data_path is not None:
+        # As the session's loader factory expands them.
+        user_paths = [os.path.expanduser(os.path.expandvars(p)) for p in data_path.split(os.pathsep)]
+    builtin = builtin_data_path()
+    for base in [*user_paths, customer_data_path()]:
+        if base == builtin:
+            continue
+        path = os.path.join(base, SERVICE_NAME)
+        if os.path.isdir(path) or any(os.path.isfile(path + ext) for ext in (".json", ".json.gz")):
+            return None
+    try:
+        with open(trimmed.path(SERVICE_MODEL_NAME) + ".json", "rb") as fp:
+            return json.loads(fp.read().decode("utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 # prefix -> TrimmedData or None. Tests that move DATA_ROOT or fake the

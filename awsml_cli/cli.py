@@ -7,7 +7,8 @@ aws v1's order, because it decides which error a user sees first:
 
 1. first pass over all of argv: global options (anywhere), the service word;
 2. the global options are checked (``--query`` compiled, URL, timeouts) and
-   the botocore session is started;
+   the config files read (``cli_timestamp_format``); the botocore session is
+   started only when a command first needs it;
 3. the service pass: the operation word;
 4. the operation pass: its options, required options, ``help``, unknown tokens;
 5. the command body: "make a client, call, render".
@@ -15,24 +16,15 @@ aws v1's order, because it decides which error a user sees first:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import click
 
 from . import argv as aws_argv
+from .appstate import AppState
 from .errors import UnknownOptionsError, UsageError
 from .formatters import CLI_CHOICES as CLI_OUTPUT_CHOICES
 
 SERVICE_NAME = "sagemaker"
 OPERATION_NAME = "describe-training-job"
-
-
-@dataclass
-class AppState:
-    """What the root command hands down to the commands below it."""
-
-    args: object  # globalargs.GlobalArgs
-    session: object  # botocore session
 
 
 class Seconds(click.ParamType):
@@ -170,8 +162,8 @@ class ServiceGroup(click.Group):
     """``awsml sagemaker``: the service pass picks the operation word."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        session = ctx.find_object(AppState).session
-        operation, remaining = aws_argv.parse_subcommand(args, "operation", _OperationChoices(self.commands, session))
+        state = ctx.find_object(AppState)
+        operation, remaining = aws_argv.parse_subcommand(args, "operation", _OperationChoices(self.commands, state))
         if operation not in self.commands:
             raise UsageError(
                 f"argument operation: awsml implements only {', '.join(self._visible_commands())}; "
@@ -191,16 +183,16 @@ class _OperationChoices:
     implement) is only read for a word awsml does not know.
     """
 
-    def __init__(self, commands, session):
+    def __init__(self, commands, state: AppState):
         self._commands = commands
-        self._session = session
+        self._state = state
         self._all_words = None
 
     def _words(self) -> tuple[str, ...]:
         if self._all_words is None:
             from .aws_operations import sagemaker_operation_words
 
-            self._all_words = sagemaker_operation_words(self._session)
+            self._all_words = sagemaker_operation_words(self._state.session)
         return self._all_words
 
     def __contains__(self, word) -> bool:
@@ -258,10 +250,9 @@ CONTEXT_SETTINGS = {"help_option_names": []}
 )
 @click.pass_context
 def root(ctx: click.Context, **values) -> None:
-    from . import globalargs, session
+    from . import globalargs
 
-    args = globalargs.resolve(values)
-    ctx.obj = AppState(args=args, session=session.create_session(args))
+    ctx.obj = AppState(globalargs.resolve(values))
 
 
 @root.group(SERVICE_NAME, cls=ServiceGroup, context_settings=CONTEXT_SETTINGS, help="Amazon SageMaker.")
@@ -336,7 +327,7 @@ def sagemaker() -> None:
 def describe_training_job(state: AppState, **options) -> int:
     from .describe import DescribeOptions, run
 
-    return run(state.args, state.session, DescribeOptions(**options))
+    return run(state.args, state, DescribeOptions(**options))
 
 
 # ``help`` is a command word in aws v1 at every level.

@@ -79,8 +79,44 @@ def apply(call_parameters: dict, json_value, yaml_value) -> dict:
     return call_parameters
 
 
+class ModelShape:
+    """A shape of a service model's JSON, read the way botocore.model reads it,
+    with just what :func:`input_skeleton` asks of a shape (so the skeleton
+    needs no botocore session when the model is at hand)."""
+
+    def __init__(self, name: str, shapes: dict):
+        self.name = name
+        self._shapes = shapes
+        self._shape = shapes[name]
+        self.type_name = self._shape["type"]
+
+    @classmethod
+    def operation_input(cls, model: dict, operation: str) -> "ModelShape":
+        return cls(model["operations"][operation]["input"]["shape"], model["shapes"])
+
+    def _ref(self, reference: dict) -> "ModelShape":
+        return ModelShape(reference["shape"], self._shapes)
+
+    @property
+    def members(self) -> dict:
+        return {name: self._ref(reference) for name, reference in self._shape.get("members", {}).items()}
+
+    @property
+    def member(self) -> "ModelShape":
+        return self._ref(self._shape["member"])
+
+    @property
+    def value(self) -> "ModelShape":
+        return self._ref(self._shape["value"])
+
+    @property
+    def enum(self) -> list:
+        return self._shape.get("enum", [])
+
+
 def input_skeleton(input_shape) -> dict:
-    """An empty request document, as aws v1 generates it from the input shape."""
+    """An empty request document, as aws v1 generates it from the input shape
+    (botocore's, or a :class:`ModelShape`)."""
     return _skeleton(input_shape, set())
 
 

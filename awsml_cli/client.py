@@ -30,18 +30,37 @@ def client_config(args: GlobalArgs):
 
 
 def create_client(session, args: GlobalArgs):
-    return session.create_client(
+    api = session.create_client(
         SERVICE,
         region_name=args.region,
         endpoint_url=args.endpoint_url,
         verify=args.verify,
         config=client_config(args),
     )
+    # The client is the last thing start-up makes (see awsml_cli.startup).
+    from .startup import over
+
+    over()
+    return api
 
 
 def operation_model(session):
     """DescribeTrainingJob's model, without creating a client (no region needed)."""
     return session.get_service_model(SERVICE).operation_model(OPERATION)
+
+
+def input_shape_without_session(config):
+    """DescribeTrainingJob's input shape from the model a session would load,
+    read without one (see botocore_fast.service_model_without_session); None
+    when only a session can tell. ``config``: configfiles.ConfigFiles."""
+    from .botocore_fast import service_model_without_session
+
+    model = service_model_without_session(config.data_path())
+    if model is None:
+        return None
+    from .cli_input import ModelShape
+
+    return ModelShape.operation_input(model, OPERATION)
 
 
 def describe_training_job(client, params: dict) -> dict:

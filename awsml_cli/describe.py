@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 
 from . import cli_input, client, output, paramfile
 from .errors import StdoutClosed, UsageError
 from .globalargs import GlobalArgs
+from .records import Record
 
 
-@dataclass
-class DescribeOptions:
+class DescribeOptions(Record):
     training_job_name: str | None = None
     cli_input_json: str | None = None
     cli_input_yaml: str | None = None
@@ -21,11 +20,14 @@ class DescribeOptions:
     wait_timeout: float | None = None
 
 
-def build_call_parameters(session, options: DescribeOptions) -> dict:
-    """Options to API parameters, after paramfile loading (aws v1's order of options)."""
+def build_call_parameters(config, options: DescribeOptions) -> dict:
+    """Options to API parameters, after paramfile loading (aws v1's order of options).
+
+    ``config``: the config files (a botocore session or configfiles.ConfigFiles).
+    """
     from .session import follows_url_params
 
-    follow_urls = follows_url_params(session)
+    follow_urls = follows_url_params(config)
     params = {}
     name = paramfile.load_option("--training-job-name", options.training_job_name, follow_urls)
     if name is not None:
@@ -59,20 +61,23 @@ def check_summary_query(args: GlobalArgs, session) -> None:
         )
 
 
-def run(args: GlobalArgs, session, options: DescribeOptions) -> int:
+def run(args: GlobalArgs, state, options: DescribeOptions) -> int:
+    """``state`` (cli.AppState): the config files, and the botocore session from
+    the first step that needs a client on (a skeleton never starts one)."""
     check_wait_options(options)
-    params = build_call_parameters(session, options)
+    params = build_call_parameters(state.config, options)
     # A missing profile surfaces here in aws v1, even for --generate-cli-skeleton.
-    session.get_scoped_config()
+    state.config.get_scoped_config()
     cli_input.apply(params, options.cli_input_json, options.cli_input_yaml)
     if options.generate_cli_skeleton in ("input", "yaml-input"):
-        model = client.operation_model(session)
         if options.generate_cli_skeleton == "input":
-            skeleton = cli_input.render_skeleton(cli_input.input_skeleton(model.input_shape))
+            skeleton = cli_input.render_skeleton(cli_input.input_skeleton(state.input_shape()))
         else:
-            skeleton = cli_input.render_yaml_skeleton(model.input_shape)
+            # The annotated YAML needs the members' documentation: botocore's own shape.
+            skeleton = cli_input.render_yaml_skeleton(client.operation_model(state.session).input_shape)
         output.write_guarded(lambda: sys.stdout.write(skeleton), sys.stdout)
         return 0
+    session = state.session
     check_summary_query(args, session)
     if options.generate_cli_skeleton == "output":
         return print_sample_response(args, session, params)

@@ -3,6 +3,8 @@
 ``python -m awsml_cli.docgen`` rewrites:
 
 * ``completions/`` — the bash, zsh and fish completion scripts;
+* ``awsml_cli/completion_table.py`` — the command tree the completion fast
+  path reads (see :mod:`awsml_cli.completing`);
 * ``awsml_cli/data/help/*.json`` — the help page as a document (package data,
   rendered to text by ``help`` at run time, see :mod:`awsml_cli.helpdoc`);
 * ``man/man1/*.1`` — the same page as roff, plus ``awsml.1`` pointing to it;
@@ -30,6 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 COMPLETIONS_DIR = REPO / "completions"
 HELP_DATA_DIR = Path(__file__).resolve().parent / "data" / "help"
 MAN_DIR = REPO / "man" / "man1"
+COMPLETION_TABLE = Path(__file__).resolve().parent / "completion_table.py"
 
 PAGE_NAME = "awsml-sagemaker-describe-training-job"
 SERVICE_MODEL = "sagemaker"
@@ -386,6 +389,13 @@ def completion_script(shell: str) -> str:
     return script(root, shell)
 
 
+def completion_table_module() -> str:
+    from .cli import root
+    from .completion import table_module
+
+    return table_module(root)
+
+
 def artefacts() -> dict[Path, str]:
     """Every generated file and the text it must hold."""
     from .completion import SCRIPT_FILES
@@ -393,6 +403,7 @@ def artefacts() -> dict[Path, str]:
     from .helpdoc import dumps_page, to_roff
 
     files = {COMPLETIONS_DIR / name: completion_script(shell) for shell, name in SCRIPT_FILES.items()}
+    files[COMPLETION_TABLE] = completion_table_module()
     page = build_page()
     files[HELP_DATA_DIR / f"{PAGE_NAME}.json"] = dumps_page(page)
     files[MAN_DIR / f"{PAGE_NAME}.1"] = to_roff(page, GENERATOR_NOTE)

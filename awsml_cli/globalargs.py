@@ -10,17 +10,16 @@ those steps, in that order, with aws v1's messages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from .errors import AwsmlError
+from .records import Record
 
 # botocore's default for both socket timeouts, in seconds.
 DEFAULT_TIMEOUT = 60
 
 
-@dataclass
-class GlobalArgs:
+class GlobalArgs(Record):
     debug: bool = False
     endpoint_url: str | None = None
     # False for --no-verify-ssl, a path for --ca-bundle, None for "ask botocore".

@@ -19,10 +19,14 @@ from typing import Any
 from .errors import AwsmlError
 from .globalargs import GlobalArgs
 
-# Session variables the AWS CLI adds to botocore's: name -> (config key, env var, default, converter).
+# Session variables the AWS CLI adds to botocore's (or changes): name -> (config key, env var, default, converter).
 CLI_SESSION_VARIABLES = {
     "ca_bundle": ("ca_bundle", "AWS_CA_BUNDLE", None, None),
     "output": ("output", "AWS_DEFAULT_OUTPUT", "json", None),
+    # aws v1 always sets AWS_DATA_PATH when it starts (to add its own data
+    # folder, which holds nothing botocore looks up here), so a profile's
+    # data_path in the config file never applies: only the variable counts.
+    "data_path": (None, "AWS_DATA_PATH", None, None),
 }
 
 USER_AGENT_NAME = "awsml"
@@ -50,6 +54,28 @@ def timestamp_parser_for(setting: str | None):
     )
 
 
+def scoped_config_or_none(config) -> dict | None:
+    """The profile's settings, or None when the profile does not exist (aws v1
+    reports that later). ``config``: a session or configfiles.ConfigFiles."""
+    try:
+        return config.get_scoped_config()
+    except Exception as exc:
+        # botocore.exceptions is imported only to classify a failure.
+        from botocore.exceptions import ProfileNotFound
+
+        if isinstance(exc, ProfileNotFound):
+            return None
+        raise
+
+
+def check_timestamp_format(config) -> None:
+    """aws v1 refuses a bad ``cli_timestamp_format`` as its session starts, before
+    the operation is parsed. ``config``: anything with get_scoped_config()."""
+    scoped = scoped_config_or_none(config)
+    if scoped is not None:
+        timestamp_parser_for(scoped.get("cli_timestamp_format"))
+
+
 def create_session(args: GlobalArgs):
     """A botocore session with the CLI's settings applied (aws v1's session start-up)."""
     # First botocore import of the run: the fast session defers botocore's
@@ -60,10 +86,7 @@ def create_session(args: GlobalArgs):
 
     session = make_session(None, CLI_SESSION_VARIABLES, trim=not args.debug)
 
-    from botocore.exceptions import ProfileNotFound
-
     from . import __version__
-    from .debuglog import enable_debug_logging
 
     session.user_agent_name = USER_AGENT_NAME
     session.user_agent_version = __version__
@@ -72,12 +95,11 @@ def create_session(args: GlobalArgs):
     if args.region:
         session.set_config_variable("region", args.region)
     if args.debug:
+        from .debuglog import enable_debug_logging
+
         enable_debug_logging(session)
-    try:
-        setting = session.get_scoped_config().get("cli_timestamp_format")
-    except ProfileNotFound:
-        # A missing profile is reported later, where aws v1 reports it.
-        setting = None
+    scoped = scoped_config_or_none(session)
+    setting = None if scoped is None else scoped.get("cli_timestamp_format")
     factory = session.get_component("response_parser_factory")
     factory.set_parser_defaults(blob_parser=_identity, timestamp_parser=timestamp_parser_for(setting))
     return session
@@ -85,9 +107,5 @@ def create_session(args: GlobalArgs):
 
 def follows_url_params(session) -> bool:
     """``cli_follow_urlparam = false`` turns off fetching http(s):// parameter values."""
-    from botocore.exceptions import ProfileNotFound
-
-    try:
-        return session.get_scoped_config().get("cli_follow_urlparam", "true") == "true"
-    except ProfileNotFound:
-        return True
+    scoped = scoped_config_or_none(session)
+    return scoped is None or scoped.get("cli_follow_urlparam", "true") == "true"
