@@ -162,20 +162,43 @@ TABLE = {'group': True,
                                                                                         'fileb://); options '
                                                                                         'given on the '
                                                                                         'command line win.'},
+                                                                               {'name': 'cli_input_yaml',
+                                                                                'long': ['--cli-input-yaml'],
+                                                                                'hidden': False,
+                                                                                'takes_value': True,
+                                                                                'optional_value': False,
+                                                                                'choices': None,
+                                                                                'path': False,
+                                                                                'help': 'Read the request '
+                                                                                        'from a YAML '
+                                                                                        'document (inline, '
+                                                                                        'file:// or '
+                                                                                        'fileb://), as aws '
+                                                                                        'v2 does; options '
+                                                                                        'given on the '
+                                                                                        'command line win. '
+                                                                                        'Not together with '
+                                                                                        '--cli-input-json.'},
                                                                                {'name': 'generate_cli_skeleton',
                                                                                 'long': ['--generate-cli-skeleton'],
                                                                                 'hidden': False,
                                                                                 'takes_value': True,
                                                                                 'optional_value': True,
                                                                                 'choices': ['input',
-                                                                                            'output'],
+                                                                                            'output',
+                                                                                            'yaml-input'],
                                                                                 'path': False,
                                                                                 'help': 'Print a request '
                                                                                         'skeleton (input, '
-                                                                                        'the default) or a '
-                                                                                        'sample response '
-                                                                                        '(output) and exit '
-                                                                                        'without calling the '
+                                                                                        'the default; '
+                                                                                        'yaml-input for '
+                                                                                        'YAML) or a '
+                                                                                        'realistic sample '
+                                                                                        'response (output, '
+                                                                                        'formatted by '
+                                                                                        '--output and '
+                                                                                        '--query) without '
+                                                                                        'calling the '
                                                                                         'service.'},
                                                                                {'name': 'wait',
                                                                                 'long': ['--wait'],
