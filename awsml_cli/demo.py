@@ -3,7 +3,7 @@
 ``python -m awsml_cli.demo`` starts the emulator on a free loopback port,
 creates a few training jobs in it, and runs the real ``awsml`` command against
 it the way a script would: JSON, text, table, ``--query``, an error and its exit
-code.  Nothing leaves the machine: fake credentials, instance metadata off, an
+code; then awsml's own additions (summary, YAML, ``--wait``, a sample response).  Nothing leaves the machine: fake credentials, instance metadata off, an
 empty config, and ``--endpoint-url`` on 127.0.0.1.
 
 The same emulator and jobs serve the end-to-end tests (``running_emulator``).
@@ -136,6 +136,13 @@ def main() -> int:
             _show([*job, "demo-job", "--output", "table", "--query", "ResourceConfig"], env),
             _show([*job, "gpu-job-2", "--query", "{status: TrainingJobStatus, instances: ResourceConfig.InstanceCount}"], env),
             _show(["--output", "text", *job, "demo-job", "--query", "TrainingJobStatus"], env),
+            # awsml's additions: the summary view, aws v2's YAML, waiting with honest exit codes
+            # (the emulator's jobs have ended, so this returns at once), and a sample response.
+            _show([*job, "gpu-job-2", "--output", "summary"], env),
+            _show([*job, "demo-job", "--output", "yaml", "--query", "ResourceConfig"], env),
+            _show([*job, "demo-job", "--wait", "--poll-interval", "1", "--query", "TrainingJobStatus", "--output", "text"], env),
+            _show([*job[:-1], "--generate-cli-skeleton", "output", "--training-job-name", "sample-job",
+                   "--query", "SecondaryStatusTransitions[].[Status, StatusMessage]", "--output", "text"], env),
         ]
         # A job that does not exist: the same message and exit code (255) as aws.
         missing = _show([*job, "no-such-job"], env)
