@@ -90,8 +90,13 @@ def write_guarded(write, stream: TextIO) -> None:
 
 
 def finish() -> None:
-    """At exit: the final colour reset aws v1 writes to a terminal (never to a pipe)."""
-    stream = _color_used_on
+    """At exit: the final colour reset aws v1 writes to a terminal (never to a pipe).
+
+    Also the end of this run's colour state: a later run in the same process
+    (CliRunner, an embedding program) starts uncoloured, as a new aws process does.
+    """
+    global _color_used_on
+    stream, _color_used_on = _color_used_on, None
     if stream is None:
         return
     try:

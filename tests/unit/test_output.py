@@ -118,3 +118,20 @@ def test_finish_without_colour_writes_nothing(terminal):
     os.set_blocking(master, False)
     with pytest.raises(BlockingIOError):
         os.read(master, 100)
+
+
+def test_colour_state_ends_with_the_run(tmp_path):
+    """Regression: a coloured table run left colour on for later runs in the same
+    process, so their error messages came out with resets (seen under xdist)."""
+    from tests import helpers
+    from tests.inprocess import run_main
+
+    env = helpers.clean_env(tmp_path / "home")
+    args = ["sagemaker", "describe-training-job", "--generate-cli-skeleton", "output",
+            "--training-job-name", "j", "--output", "table", "--color", "on",
+            "--query", "length(`1`)"]
+    coloured = run_main(args, env)
+    assert coloured.returncode == 255 and COLOR_RESET.encode() in coloured.stderr
+    assert not output.color_active()
+    plain = run_main(["sagemaker", "describe-training-job", "--cli-input-yaml", "5"], env)
+    assert plain.returncode == 255 and b"\x1b" not in plain.stderr
