@@ -99,7 +99,7 @@ TERMINAL_CASES = [
     Case("table-query-type-error", [*RICH, "--output", "table", "--query", "length(`1`)"]),
     Case("text-query-type-error", [*RICH, "--output", "text", "--query", "length(`1`)"]),
     Case("table-service-error", [*describe("no-such-job"), "--output", "table"]),
-    Case("table-bad-output-setting", RICH, env={"AWS_DEFAULT_OUTPUT": "yaml-stream"}),
+    Case("table-bad-output-setting", RICH, env={"AWS_DEFAULT_OUTPUT": "tabel"}),
 ]
 
 

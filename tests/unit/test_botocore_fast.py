@@ -378,6 +378,12 @@ def test_builtin_handlers_registered_as_stock():
 
 
 def test_loader_search_paths_match_stock(monkeypatch, tmp_path):
+    # botocore computes ~/.aws/models once, when botocore.loaders is imported; in
+    # this worker that import may have happened under an earlier test's HOME.
+    # Recompute it as a fresh process would under the current HOME.
+    monkeypatch.setattr(
+        botocore.loaders.Loader, "CUSTOMER_DATA_PATH", os.path.join(os.path.expanduser("~"), ".aws", "models")
+    )
     for value in (None, str(tmp_path / "a"), f"~/x{os.pathsep}$HOME/y{os.pathsep}{tmp_path}"):
         if value is None:
             monkeypatch.delenv("AWS_DATA_PATH", raising=False)
