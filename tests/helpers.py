@@ -93,7 +93,19 @@ def run_awsml(args: list[str], env: dict, **kwargs) -> Result:
     return run(awsml_command(), args, env, **kwargs)
 
 
-def run_aws(args: list[str], env: dict, **kwargs) -> Result:
+def run_aws(args: list[str], env: dict, cwd: Path | None = None, stdin: bytes | None = None, timeout: float = 120) -> Result:
+    """The real aws v1 on ``args``: through the fork server when it can reproduce the run
+    exactly (see tests.aws_forkserver), else as a new process."""
+    from tests import aws_forkserver
+
+    if aws_forkserver.can_fork(env, stdin):
+        server = aws_forkserver.server(aws_command()[0])
+        return Result(*server.run(args, env, cwd, stdin, timeout))
+    return run(aws_command(), args, env, cwd=cwd, stdin=stdin, timeout=timeout)
+
+
+def run_aws_process(args: list[str], env: dict, **kwargs) -> Result:
+    """The real aws v1 on ``args``, always as a new process."""
     return run(aws_command(), args, env, **kwargs)
 
 

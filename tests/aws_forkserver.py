@@ -1,0 +1,230 @@
+"""A fork server for the real ``aws``: the oracle without its half second of imports per run.
+
+The conformance tests run aws v1 about two thousand times. Each run is a new
+Python process that spends most of its time importing awscli and botocore,
+which is the same work every time. This module keeps one process per test
+worker that has done those imports once; for each run it forks, and the child
+becomes an ``aws`` process: the test's environment, working directory and
+standard streams (passed as descriptors over a Unix socket), the values
+awscli and botocore compute from the environment at import time recomputed,
+fresh ``sys.std*`` objects configured as the interpreter configures them for
+pipes, and then the installed ``aws`` script run as ``__main__``. Exit
+status, stdout and stderr come back as from ``subprocess.run``.
+
+Only runs whose setting the child can reproduce exactly go through it
+(:func:`can_fork`): no terminal, the locale the tests use, no ``PYTHON*``
+variable (those change how the interpreter itself starts). Anything else
+starts a real ``aws`` process, and so do all runs when
+``AWSML_TESTS_AWS_FORK=0``. ``tests/conformance/test_aws_forkserver.py``
+runs a set of cases both ways and requires identical results.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+
+_MAX_MESSAGE = 1 << 20
+
+
+# ---------------------------------------------------------------------------
+# The server process (this file run as a script)
+# ---------------------------------------------------------------------------
+
+
+def _serve(sock: socket.socket) -> dict | None:
+    """Answer requests until the client goes away; in a forked child, return its request."""
+    import awscli.clidriver  # noqa: F401 - the imports every aws run would make
+    import awscli.handlers  # noqa: F401 - and the plug-ins it loads at start-up
+
+    while True:
+        try:
+            message, fds, _, _ = socket.recv_fds(sock, _MAX_MESSAGE, 3)
+        except OSError:
+            return None
+        if not message:
+            return None
+        request = json.loads(message)
+        pid = os.fork()
+        if pid == 0:
+            sock.close()
+            request["fds"] = fds
+            return request
+        for fd in fds:
+            os.close(fd)
+        sock.send(json.dumps({"pid": pid}).encode())
+        _, status = os.waitpid(pid, 0)
+        sock.send(json.dumps({"returncode": os.waitstatus_to_exitcode(status)}).encode())
+
+
+def _become_aws(request: dict) -> None:
+    """In the forked child: set up the process as a fresh ``aws`` would find it, then run aws."""
+    import importlib
+    import io
+    import runpy
+    import signal
+    import time
+
+    for target, fd in zip((0, 1, 2), request["fds"]):
+        os.dup2(fd, target)
+        os.close(fd)
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.chdir(request["cwd"])
+    time.tzset()
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    # What awscli and botocore read from the environment when they are imported.
+    import awscli
+    import botocore.loaders
+
+    importlib.reload(awscli)  # AWS_DATA_PATH
+    botocore.loaders.Loader.CUSTOMER_DATA_PATH = os.path.join(os.path.expanduser("~"), ".aws", "models")
+
+    # Standard streams as the interpreter makes them for pipes (UTF-8 locale).
+    sys.stdin = sys.__stdin__ = io.TextIOWrapper(
+        io.BufferedReader(io.FileIO(0, "r", closefd=False)), encoding="utf-8", errors="strict"
+    )
+    sys.stdout = sys.__stdout__ = io.TextIOWrapper(
+        io.BufferedWriter(io.FileIO(1, "w", closefd=False)), encoding="utf-8", errors="strict"
+    )
+    sys.stderr = sys.__stderr__ = io.TextIOWrapper(
+        io.BufferedWriter(io.FileIO(2, "w", closefd=False)),
+        encoding="utf-8",
+        errors="backslashreplace",
+        line_buffering=True,
+    )
+    script = request["script"]
+    sys.argv = [script, *request["args"]]
+    sys.path[0] = os.path.dirname(script)
+    runpy.run_path(script, run_name="__main__")
+
+
+def _server_main() -> None:
+    sock = socket.socket(fileno=int(sys.argv[1]))
+    request = _serve(sock)
+    if request is not None:
+        # Only a forked child gets here; SystemExit from aws ends it like a real process.
+        _become_aws(request)
+
+
+# ---------------------------------------------------------------------------
+# The client side (used by tests.helpers.run_aws)
+# ---------------------------------------------------------------------------
+
+
+def can_fork(env: dict, stdin) -> bool:
+    if os.environ.get("AWSML_TESTS_AWS_FORK", "1") == "0":
+        return False
+    if stdin is not None and not isinstance(stdin, bytes):
+        return False
+    if env.get("LANG", "C.UTF-8") != "C.UTF-8" or "HOME" not in env:
+        return False
+    return not any(key.startswith(("PYTHON", "LC_")) for key in env)
+
+
+class ForkServer:
+    def __init__(self, aws_script: str):
+        self.aws_script = aws_script
+        self._lock = threading.Lock()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self._home = tempfile.TemporaryDirectory(prefix="aws-forkserver-")
+        # A neutral environment for the imports; each child gets its test's own.
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self._home.name, "LANG": "C.UTF-8"}
+        self._process = subprocess.Popen(
+            [sys.executable, __file__, str(theirs.fileno())],
+            pass_fds=[theirs.fileno()],
+            env=env,
+            stdin=subprocess.DEVNULL,
+        )
+        theirs.close()
+        self._sock = ours
+
+    def run(self, args: list[str], env: dict, cwd, stdin: bytes | None, timeout: float):
+        """(returncode, stdout, stderr) of ``aws args``, as subprocess.run would give them."""
+        with self._lock:
+            out_r, out_w = os.pipe()
+            err_r, err_w = os.pipe()
+            in_r, in_w = os.pipe()
+            request = {
+                "args": list(args),
+                "env": dict(env),
+                "cwd": str(cwd or os.getcwd()),
+                "script": self.aws_script,
+            }
+            try:
+                socket.send_fds(self._sock, [json.dumps(request).encode()], [in_r, out_w, err_w])
+            finally:
+                for fd in (in_r, out_w, err_w):
+                    os.close(fd)
+            chunks = {out_r: [], err_r: []}
+            readers = [threading.Thread(target=_drain, args=(fd, chunks[fd]), daemon=True) for fd in chunks]
+            for reader in readers:
+                reader.start()
+            _feed(in_w, stdin or b"")
+            pid = json.loads(self._sock.recv(_MAX_MESSAGE))["pid"]
+            self._sock.settimeout(timeout)
+            try:
+                reply = self._sock.recv(_MAX_MESSAGE)
+            except TimeoutError:
+                os.kill(pid, 9)
+                self._sock.settimeout(None)
+                self._sock.recv(_MAX_MESSAGE)
+                raise subprocess.TimeoutExpired(["aws", *args], timeout) from None
+            finally:
+                self._sock.settimeout(None)
+            for reader in readers:
+                reader.join()
+            return json.loads(reply)["returncode"], b"".join(chunks[out_r]), b"".join(chunks[err_r])
+
+    def close(self) -> None:
+        self._sock.close()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+        self._home.cleanup()
+
+
+def _drain(fd: int, into: list) -> None:
+    with open(fd, "rb", buffering=0) as stream:
+        while chunk := stream.read(65536):
+            into.append(chunk)
+
+
+def _feed(fd: int, data: bytes) -> None:
+    def write():
+        try:
+            with open(fd, "wb", buffering=0) as stream:
+                stream.write(data)
+        except BrokenPipeError:
+            pass
+
+    if len(data) < 65536:
+        write()  # fits in the pipe: no thread needed
+    else:
+        threading.Thread(target=write, daemon=True).start()
+
+
+_server: ForkServer | None = None
+_server_pid: int | None = None
+
+
+def server(aws_script: str) -> ForkServer:
+    """This process's fork server, started on first use."""
+    global _server, _server_pid
+    if _server is None or _server_pid != os.getpid():
+        _server = ForkServer(aws_script)
+        _server_pid = os.getpid()
+        atexit.register(_server.close)
+    return _server
+
+
+if __name__ == "__main__":
+    _server_main()
