@@ -9,7 +9,7 @@ number of attempts, and aws must make the attempts the case expects (so that a c
 botocore's retry rules shows up here rather than passing silently).
 
 Cases that retry sleep through real back-off and are marked ``slow``; they run in CI
-(``pytest -n auto``), in parallel with everything else.
+(``pytest -n 3``), in parallel with everything else.
 """
 
 from __future__ import annotations
