@@ -31,3 +31,36 @@ def home(tmp_path):
 @pytest.fixture
 def env(home):
     return helpers.clean_env(home)
+
+
+# The identical/total tally of side-by-side comparisons with aws, printed at the
+# end of the run. It lives here, not in tests/conformance, because under xdist
+# only this conftest is loaded by the process that writes the summary.
+#
+# A test that runs several comparisons in one item records
+# ``record_property("comparisons", (identical, total))`` and
+# ``record_property("aws_outcomes", {"output": n, "empty": n, "error": n})``;
+# any other test marked ``conformance`` counts as one comparison, identical when
+# it passed.
+
+
+def pytest_terminal_summary(terminalreporter):
+    identical = total = 0
+    outcomes: dict[str, int] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "call":
+                continue
+            properties = dict(getattr(report, "user_properties", ()))
+            if "comparisons" in properties:
+                identical += properties["comparisons"][0]
+                total += properties["comparisons"][1]
+            elif "conformance" in getattr(report, "keywords", {}):
+                identical += 1 if report.passed else 0
+                total += 1
+            for kind, count in properties.get("aws_outcomes", {}).items():
+                outcomes[kind] = outcomes.get(kind, 0) + count
+    if total:
+        kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(outcomes.items()))
+        detail = f" (aws runs in the corpus tests: {kinds})" if kinds else ""
+        terminalreporter.write_sep("-", f"aws conformance: {identical}/{total} comparisons identical{detail}")

@@ -19,8 +19,6 @@ from tests.conformance.test_no_session_paths import user_model_files
 from tests.servers import CORPUS_DIR
 from tests.servers.scripted import CorpusRouter, ScriptedServer
 
-pytestmark = pytest.mark.conformance
-
 DTJ = ["sagemaker", "describe-training-job"]
 JOB = [*DTJ, "--training-job-name", "14-rich-sample", "--endpoint-url", "{url}"]
 
