@@ -23,13 +23,30 @@ from pathlib import Path
 from tests.helpers import Result
 
 
-def _share_botocore_loaders() -> None:
-    import functools
+_LOADERS: dict = {}
 
+
+def shared_loader(search_path_string=None):
+    """botocore.session.create_loader, with one loader per data path for the whole process."""
+    import botocore.loaders
+
+    if search_path_string not in _LOADERS:
+        _LOADERS[search_path_string] = botocore.loaders.create_loader(search_path_string)
+    return _LOADERS[search_path_string]
+
+
+@contextmanager
+def _shared_botocore_loaders():
+    # Only for the length of a run: a test that builds its own botocore session
+    # must get a loader of its own, as in a real process.
     import botocore.session
 
-    if not hasattr(botocore.session.create_loader, "cache_info"):
-        botocore.session.create_loader = functools.lru_cache(maxsize=None)(botocore.session.create_loader)
+    saved = botocore.session.create_loader
+    botocore.session.create_loader = shared_loader
+    try:
+        yield
+    finally:
+        botocore.session.create_loader = saved
 
 
 @contextmanager
@@ -55,11 +72,10 @@ def run_main(args: list[str], env: dict, cwd: Path | None = None) -> Result:
     """
     from awsml_cli.__main__ import main
 
-    _share_botocore_loaders()
     stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict", write_through=True)
     stderr = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace", write_through=True)
     saved = sys.stdout, sys.stderr
-    with _environment(env, cwd):
+    with _shared_botocore_loaders(), _environment(env, cwd):
         sys.stdout, sys.stderr = stdout, stderr
         try:
             code = main(list(args))

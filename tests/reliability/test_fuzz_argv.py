@@ -150,15 +150,9 @@ def fuzz_world(tmp_path_factory):
         # Each run starts a new botocore session, which re-reads and re-parses the service
         # model (most of a run's time).  botocore lets sessions share a data loader; doing so
         # here multiplies the fuzzing volume without changing what a run does.
-        import botocore.loaders
         import botocore.session
 
-        loaders = {}
-
-        def shared_loader(search_path_string=None):
-            if search_path_string not in loaders:
-                loaders[search_path_string] = botocore.loaders.create_loader(search_path_string)
-            return loaders[search_path_string]
+        from tests.inprocess import shared_loader
 
         mp.setattr(botocore.session, "create_loader", shared_loader)
         # --debug runs log through awsml's own handler; pytest must not keep thousands of

@@ -384,10 +384,6 @@ def test_loader_search_paths_match_stock(monkeypatch, tmp_path):
     monkeypatch.setattr(
         botocore.loaders.Loader, "CUSTOMER_DATA_PATH", os.path.join(os.path.expanduser("~"), ".aws", "models")
     )
-    # tests.inprocess shares one loader per data path between in-process runs;
-    # a stock session here must build its own, as it does in a real process.
-    create_loader = botocore.session.create_loader
-    monkeypatch.setattr(botocore.session, "create_loader", getattr(create_loader, "__wrapped__", create_loader))
     for value in (None, str(tmp_path / "a"), f"~/x{os.pathsep}$HOME/y{os.pathsep}{tmp_path}"):
         if value is None:
             monkeypatch.delenv("AWS_DATA_PATH", raising=False)
