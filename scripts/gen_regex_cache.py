@@ -93,29 +93,15 @@ def commands(url: str, workdir: str) -> list[tuple[list[str], dict]]:
     return env_runs
 
 
-def clean_env(home: str) -> dict:
-    return {
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}/usr/bin{os.pathsep}/bin",
-        "HOME": home,
-        "LANG": "C.UTF-8",
-        "TZ": "UTC",
-        "AWS_CONFIG_FILE": os.path.join(home, "no-config"),
-        "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "no-credentials"),
-        "AWS_ACCESS_KEY_ID": "AKIAFAKEACCESSKEY123",
-        "AWS_SECRET_ACCESS_KEY": "FAKESECRETkeyDONOTLEAK0123456789abcdefgh",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_EC2_METADATA_DISABLED": "true",
-        "PYTHONPATH": str(REPO),
-    }
-
-
 def record() -> list[tuple]:
+    from tests.helpers import clean_env
     from tests.servers.scripted import CorpusRouter, ScriptedServer
 
     patterns: dict = {}
     with ScriptedServer(CorpusRouter(REPO / "tests" / "corpus")) as server, \
             tempfile.TemporaryDirectory() as home:
-        env = clean_env(home)
+        # The tests' environment: fake credentials, no config files, this interpreter's bin first.
+        env = clean_env(Path(home), PYTHONPATH=str(REPO))
         for argv, extra in commands(server.url, home):
             with tempfile.NamedTemporaryFile(suffix=".marshal") as recorded:
                 subprocess.run(
