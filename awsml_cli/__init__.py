@@ -6,7 +6,9 @@ import sys as _sys
 # The very first thing the awsml program does: make Ctrl-C during start-up end
 # quietly with exit status 130 (see awsml_cli.interrupts, which takes over from
 # here).  It is done before anything else is imported, to leave no gap; importing
-# the package for any other purpose (tests, CliRunner) changes nothing.
+# the package for any other purpose (tests, CliRunner) changes nothing.  Only
+# Python's default handler is replaced: a process started with SIGINT ignored
+# (``awsml ... &`` in a script, ``trap '' INT``) keeps ignoring it, as aws v1 does.
 
 
 def _exit_on_interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
@@ -22,7 +24,8 @@ if _argv and isinstance(_argv[0], str) and _os.path.basename(_argv[0]) in ("awsm
     import _signal
 
     try:
-        _signal.signal(_signal.SIGINT, _exit_on_interrupt)
+        if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:
+            _signal.signal(_signal.SIGINT, _exit_on_interrupt)
     except (ValueError, OSError):
         pass
 

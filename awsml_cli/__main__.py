@@ -77,11 +77,18 @@ def main(argv: list[str] | None = None) -> int:
             from .cli import run
 
             code = run(argv)
+        interrupts.checkpoint()
     except BaseException as exc:  # noqa: BLE001 - the one place errors become exit codes
         if program:
             interrupts.exit_quietly()
         if isinstance(exc, SystemExit):
             raise
+        if program and interrupts.received() and not isinstance(exc, KeyboardInterrupt):
+            from .errors import Interrupted
+
+            # Python turned the Ctrl-C into another exception (see awsml_cli.interrupts).
+            if not isinstance(exc, Interrupted):
+                exc = KeyboardInterrupt()
         from .errors import report
 
         code = report(exc)
@@ -106,8 +113,7 @@ def process_main() -> int:
 def console_main() -> None:
     import os
 
-    # Normally done by the package's __init__ already; a no-op then.
-    interrupts.exit_quietly()
+    interrupts.take_over()
     if os.environ.get("_AWSML_COMPLETE"):
         from .completing import answer_fast
 
@@ -119,5 +125,5 @@ def console_main() -> None:
 
 
 if __name__ == "__main__":
-    interrupts.exit_quietly()
+    interrupts.take_over()
     sys.exit(process_main())

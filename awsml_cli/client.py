@@ -9,6 +9,7 @@ default) are all resolved by botocore from the session, exactly as for aws v1.
 
 from __future__ import annotations
 
+from . import interrupts
 from .globalargs import GlobalArgs
 
 SERVICE = "sagemaker"
@@ -64,6 +65,8 @@ def input_shape_without_session(config):
 
 
 def describe_training_job(client, params: dict) -> dict:
+    # A Ctrl-C that Python dropped during the lazy imports must not let the request out.
+    interrupts.checkpoint()
     response = client.describe_training_job(**params)
     # aws v1 logs the request id and drops the metadata before --query runs.
     metadata = response.pop("ResponseMetadata", None)

@@ -6,7 +6,7 @@ import os
 import sys
 from typing import Any, TextIO
 
-from . import formatters
+from . import formatters, interrupts
 from .errors import AwsmlError, StdoutClosed
 from .globalargs import GlobalArgs
 
@@ -82,6 +82,8 @@ def color_active() -> bool:
 
 def write_guarded(write, stream: TextIO) -> None:
     """Run ``write`` and flush; a reader that went away is not an error."""
+    # A Ctrl-C that Python dropped during the lazy imports must not let output through.
+    interrupts.checkpoint()
     try:
         write()
         stream.flush()

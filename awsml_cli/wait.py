@@ -32,6 +32,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
+from . import interrupts
 from .errors import ExitCode, Interrupted
 
 DEFAULT_POLL_INTERVAL = 30.0
@@ -179,8 +180,9 @@ def wait_for_job(
     """Poll ``describe`` until the job ends or the time runs out.
 
     Ctrl-C becomes :class:`awsml_cli.errors.Interrupted` carrying the last
-    known status; every other exception is passed on after the progress
-    display has been closed.
+    known status (also when Python turned its KeyboardInterrupt into another
+    exception); every other exception is passed on after the progress display
+    has been closed.
     """
     backoff = backoff or Backoff.for_interval(settings.poll_interval)
     started = clock()
@@ -220,7 +222,10 @@ def wait_for_job(
             if error is not None:
                 progress.retrying(error, delay)
             sleep(delay)
-    except KeyboardInterrupt:
+    except BaseException as exc:
+        # A Ctrl-C, also when Python disguised its KeyboardInterrupt (awsml_cli.interrupts).
+        if not (isinstance(exc, KeyboardInterrupt) or interrupts.received()):
+            raise
         progress.close()
         raise Interrupted(interrupted_message(state.last, clock() - started)) from None
     finally:

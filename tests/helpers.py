@@ -35,6 +35,17 @@ def aws_command() -> list[str]:
     return [str(BIN_DIR / "aws")]
 
 
+def default_sigint() -> None:
+    """``preexec_fn`` for a child that will get Ctrl-C: SIGINT at its default, set explicitly.
+
+    A child inherits an ignored SIGINT (pytest started in the background by a script), and
+    awsml, like aws, keeps an inherited ignore; these tests need the usual disposition.
+    """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def clean_env(home: Path, credentials: bool = True, region: str | None = "us-east-1", **extra: str) -> dict:
     """A complete environment for one run; ``extra`` adds or (with None) removes keys."""
     home.mkdir(parents=True, exist_ok=True)

@@ -37,7 +37,8 @@ class TerminalRun:
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, COLUMNS, 0, 0))
         streams = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, on_tty: slave}
         self.proc = subprocess.Popen(
-            helpers.awsml_command() + args, env=env, stdin=subprocess.DEVNULL, **streams
+            helpers.awsml_command() + args, env=env, stdin=subprocess.DEVNULL,
+            preexec_fn=helpers.default_sigint, **streams,  # noqa: PLW1509 - only signal()
         )
         os.close(slave)
         self.chunks: list[bytes] = []

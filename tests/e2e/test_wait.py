@@ -276,7 +276,8 @@ def test_bad_output_setting_fails_before_waiting(scripted_server, home):
 def test_ctrl_c_exits_130_with_the_last_known_status(scripted_server, home):
     server = scripted_server(json_response(in_progress_body()))
     command = helpers.awsml_command() + args_for("01-completed-xgboost", server.url, *FAST)
-    proc = subprocess.Popen(command, env=fast_env(home), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(command, env=fast_env(home), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, preexec_fn=helpers.default_sigint)  # noqa: PLW1509
     try:
         server.wait_for_requests(3)
         proc.send_signal(signal.SIGINT)

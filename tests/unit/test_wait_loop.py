@@ -313,6 +313,33 @@ def test_ctrl_c_before_any_response():
     assert str(caught.value) == "Interrupted after waiting 0s; no status was received yet."
 
 
+def test_ctrl_c_disguised_by_python_still_reports_the_status(monkeypatch):
+    """Python 3.11 turns a KeyboardInterrupt raised in __set_name__ into a RuntimeError."""
+    from awsml_cli import interrupts
+
+    fake = FakeTime()
+    monkeypatch.setattr(interrupts, "_received", True)  # the program's handler saw the Ctrl-C
+
+    def sleep(seconds):
+        fake.sleep(seconds)
+        raise RuntimeError("Error calling __set_name__ on 'cached_property' instance 'x' in 'y'")
+
+    describe = Script([job("InProgress", "Training")])
+    with pytest.raises(Interrupted) as caught:
+        wait_for_job(describe, WaitSettings(poll_interval=30), Recorder(), clock=fake.clock, sleep=sleep)
+    assert str(caught.value).startswith("Interrupted after waiting 30s; last known status")
+
+
+def test_other_errors_pass_through_without_a_ctrl_c():
+    fake = FakeTime()
+
+    def sleep(seconds):
+        raise RuntimeError("not an interrupt")
+
+    with pytest.raises(RuntimeError, match="not an interrupt"):
+        wait_for_job(Script([job("InProgress", "Training")]), WaitSettings(), Recorder(), clock=fake.clock, sleep=sleep)
+
+
 # --------------------------------------------------------------------------- plain progress lines
 
 

@@ -1,0 +1,130 @@
+"""A Ctrl-C that Python drops or disguises while awsml runs still ends the run as a Ctrl-C.
+
+Python 3.11 drops a KeyboardInterrupt raised in a weak-reference callback ("Exception
+ignored in ...") and turns one raised in ``__set_name__`` into a RuntimeError.  Both
+happen during imports, which awsml does lazily: the sweep in
+tests/reliability/test_interrupt.py met the second as an exit status of 255.
+
+These tests run ``main()`` as the awsml program does (its start-up handler installed) and
+send a real SIGINT to this process at the moment in question.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import signal
+import sys
+import weakref
+
+import pytest
+
+from awsml_cli import __main__ as entry
+from awsml_cli import interrupts, output
+
+
+@pytest.fixture
+def as_the_program(monkeypatch):
+    """main() sees the program's start-up handler; the caller's handler comes back after."""
+    # Python's own report of a dropped exception, not pytest's (which turns it into a warning).
+    monkeypatch.setattr(sys, "unraisablehook", sys.__unraisablehook__)
+    before = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, interrupts.exit_on_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
+def _run_main_with(monkeypatch, body):
+    import awsml_cli.cli
+
+    monkeypatch.setattr(awsml_cli.cli, "run", lambda argv: body())
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = entry.main(["sagemaker", "describe-training-job", "--training-job-name", "x"])
+    return code, out.getvalue(), err.getvalue()
+
+
+def _sigint_now():
+    os.kill(os.getpid(), signal.SIGINT)
+
+
+def test_interrupt_disguised_as_runtime_error(as_the_program, monkeypatch):
+    def body():
+        class Descriptor:
+            def __set_name__(self, owner, name):
+                _sigint_now()  # the handler runs here, inside __set_name__
+
+        class Built:  # noqa: F841 - building it is the point
+            member = Descriptor()
+
+        return 0
+
+    assert _run_main_with(monkeypatch, body) == (130, "\n", "")
+
+
+def test_interrupt_dropped_in_a_callback_stops_output(as_the_program, monkeypatch):
+    class Target:
+        pass
+
+    def body():
+        target = Target()
+        keep = weakref.ref(target, lambda ref: _sigint_now())  # noqa: F841
+        del target  # the callback runs, the KeyboardInterrupt raised in it is dropped
+        output.write_guarded(lambda: print("the response"), sys.stdout)
+        return 0
+
+    # Python's "Exception ignored" note is left out too: the interrupt was not ignored.
+    assert _run_main_with(monkeypatch, body) == (130, "\n", "")
+
+
+def test_other_dropped_exceptions_are_still_noted(as_the_program, monkeypatch):
+    class Target:
+        pass
+
+    def fail(ref):
+        raise ValueError("from a callback")
+
+    def body():
+        target = Target()
+        keep = weakref.ref(target, fail)  # noqa: F841
+        del target
+        output.write_guarded(lambda: print("the response"), sys.stdout)
+        return 0
+
+    code, out, err = _run_main_with(monkeypatch, body)
+    assert (code, out) == (0, "the response\n")
+    assert "Exception ignored in" in err and "ValueError: from a callback" in err
+
+
+def test_interrupt_dropped_after_the_output_still_exits_130(as_the_program, monkeypatch):
+    class Target:
+        pass
+
+    def body():
+        output.write_guarded(lambda: print("the response"), sys.stdout)
+        target = Target()
+        keep = weakref.ref(target, lambda ref: _sigint_now())  # noqa: F841
+        del target
+        return 0
+
+    assert _run_main_with(monkeypatch, body) == (130, "the response\n\n", "")
+
+
+def test_no_interrupt_no_change(as_the_program, monkeypatch):
+    def body():
+        output.write_guarded(lambda: print("the response"), sys.stdout)
+        return 0
+
+    assert _run_main_with(monkeypatch, body) == (0, "the response\n", "")
+
+
+def test_in_process_main_never_records(monkeypatch):
+    """Without the program's handler (CliRunner, embedders) nothing is recorded or checked."""
+    def body():
+        return 0
+
+    assert _run_main_with(monkeypatch, body) == (0, "", "")
+    assert not interrupts.received()
