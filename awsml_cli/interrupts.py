@@ -72,6 +72,7 @@ def exit_quietly() -> None:
 
 
 _received = False
+_unraisablehook_before = None
 
 
 def _record_and_raise(signum, frame):  # noqa: ARG001 - signal handler signature
@@ -92,8 +93,9 @@ def raise_keyboard_interrupt() -> None:
     """From now on a Ctrl-C raises KeyboardInterrupt and is remembered (phase 2)."""
     import sys
 
-    global _received
+    global _received, _unraisablehook_before
     _received = False
+    _unraisablehook_before = sys.unraisablehook
     sys.unraisablehook = _report_unraisable
     _set(_record_and_raise)
 
@@ -110,10 +112,15 @@ def checkpoint() -> None:
 
 
 def ignore() -> None:
-    """From now on a Ctrl-C is ignored (phase 4)."""
+    """From now on a Ctrl-C is ignored (phase 4); phase 2's record of one ends with the run."""
     import _signal
+    import sys
 
+    global _received, _unraisablehook_before
     _set(_signal.SIG_IGN)
+    _received = False
+    if _unraisablehook_before is not None:
+        sys.unraisablehook, _unraisablehook_before = _unraisablehook_before, None
 
 
 def owned_by_program() -> bool:

@@ -64,7 +64,8 @@ def run_both(case: Case, url: str, tmp: Path) -> tuple[helpers.Result, helpers.R
     return expected, actual
 
 
-def assert_same(case: Case, expected: helpers.Result, actual: helpers.Result) -> None:
+def differences(case: Case, expected: helpers.Result, actual: helpers.Result) -> str | None:
+    """What differs between aws's and awsml's runs of ``case`` (stdout, exit code, error text)."""
     problems = []
     if actual.stdout != expected.stdout:
         problems.append(f"stdout differs:\n--- aws\n{expected.stdout!r}\n--- awsml\n{actual.stdout!r}")
@@ -75,7 +76,12 @@ def assert_same(case: Case, expected: helpers.Result, actual: helpers.Result) ->
             "stderr error text differs:\n--- aws\n"
             f"{helpers.error_text(expected.stderr)!r}\n--- awsml\n{helpers.error_text(actual.stderr)!r}"
         )
-    assert not problems, f"[{case.id}] " + "\n".join(problems)
+    return f"[{case.id}] " + "\n".join(problems) if problems else None
+
+
+def assert_same(case: Case, expected: helpers.Result, actual: helpers.Result) -> None:
+    problem = differences(case, expected, actual)
+    assert problem is None, problem
 
 
 def check(case: Case, url: str, tmp: Path) -> None:

@@ -9,13 +9,13 @@ more reset (also after an error or an empty result; never for text or json).
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from awsml_cli.formatters.errors import COLOR_RESET
-from tests import helpers
-from collections import Counter
 
-from tests.conformance.harness import Case, outcome, prepare
+from tests.conformance.harness import Case, differences, outcome, prepare
 from tests.conformance.terminal import run_aws_in_terminal, run_awsml_in_terminal
 from tests.servers import CORPUS_DIR
 from tests.servers.scripted import CorpusRouter, ScriptedServer
@@ -42,17 +42,6 @@ def run_both_in_terminal(case: Case, url: str, tmp_path, columns: int):
     expected = run_aws_in_terminal(args, env, columns, cwd=work)
     actual = run_awsml_in_terminal(args, env, columns, cwd=work)
     return expected, actual
-
-
-def differences(case: Case, expected: helpers.Result, actual: helpers.Result) -> str | None:
-    problems = []
-    if actual.stdout != expected.stdout:
-        problems.append(f"terminal output differs:\n--- aws\n{expected.stdout!r}\n--- awsml\n{actual.stdout!r}")
-    if actual.returncode != expected.returncode:
-        problems.append(f"exit code: aws {expected.returncode}, awsml {actual.returncode}")
-    if helpers.error_text(actual.stderr) != helpers.error_text(expected.stderr):
-        problems.append(f"stderr differs:\n--- aws\n{expected.stderr!r}\n--- awsml\n{actual.stderr!r}")
-    return f"[{case.id}] " + "\n".join(problems) if problems else None
 
 
 @pytest.mark.parametrize("stem", STEMS)

@@ -121,6 +121,27 @@ def test_no_interrupt_no_change(as_the_program, monkeypatch):
     assert _run_main_with(monkeypatch, body) == (0, "the response\n", "")
 
 
+def test_the_record_ends_with_the_run(as_the_program, monkeypatch):
+    """A later in-process run (same process) must not inherit this run's Ctrl-C."""
+    hook_before = sys.unraisablehook
+
+    def body():
+        class Descriptor:
+            def __set_name__(self, owner, name):
+                _sigint_now()
+
+        class Built:  # noqa: F841
+            member = Descriptor()
+
+        return 0
+
+    assert _run_main_with(monkeypatch, body)[0] == 130
+    assert not interrupts.received()
+    assert sys.unraisablehook is hook_before
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # in-process from here on
+    assert _run_main_with(monkeypatch, lambda: output.write_guarded(lambda: print("ok"), sys.stdout) or 0) == (0, "ok\n", "")
+
+
 def test_in_process_main_never_records(monkeypatch):
     """Without the program's handler (CliRunner, embedders) nothing is recorded or checked."""
     def body():
