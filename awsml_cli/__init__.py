@@ -19,14 +19,20 @@ def _exit_on_interrupt(signum, frame):  # noqa: ARG001 - signal handler signatur
     _os._exit(130)
 
 
-_argv = getattr(_sys, "argv", None)
-if _argv and isinstance(_argv[0], str) and _os.path.basename(_argv[0]) in ("awsml", "awsml.exe", "awsml-script.py"):
+def _take_over_sigint() -> None:
+    """Phase 1 (awsml_cli.interrupts), if SIGINT still has Python's default handler."""
+    # _signal, not signal: the public module imports enum, which costs start-up time.
     import _signal
 
     try:
         if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:
             _signal.signal(_signal.SIGINT, _exit_on_interrupt)
-    except (ValueError, OSError):
+    except (ValueError, OSError):  # not the main thread, or no SIGINT here
         pass
+
+
+_argv = getattr(_sys, "argv", None)
+if _argv and isinstance(_argv[0], str) and _os.path.basename(_argv[0]) in ("awsml", "awsml.exe", "awsml-script.py"):
+    _take_over_sigint()
 
 __version__ = "0.1.0"

@@ -83,14 +83,10 @@ def main(argv: list[str] | None = None) -> int:
             interrupts.exit_quietly()
         if isinstance(exc, SystemExit):
             raise
-        if program and interrupts.received() and not isinstance(exc, KeyboardInterrupt):
-            from .errors import Interrupted
+        from .errors import Interrupted, report
 
-            # Python turned the Ctrl-C into another exception (see awsml_cli.interrupts).
-            if not isinstance(exc, Interrupted):
-                exc = KeyboardInterrupt()
-        from .errors import report
-
+        if interrupts.received() and not isinstance(exc, (KeyboardInterrupt, Interrupted)):
+            exc = KeyboardInterrupt()  # Python disguised the Ctrl-C (see awsml_cli.interrupts)
         code = report(exc)
     finally:
         if program:

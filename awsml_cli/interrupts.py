@@ -40,6 +40,7 @@ SIGINT handling alone.
 from __future__ import annotations
 
 from . import _exit_on_interrupt as exit_on_interrupt
+from . import _take_over_sigint as take_over  # phase 1; the package's __init__ calls it first
 
 
 def _set(handler) -> None:
@@ -49,20 +50,6 @@ def _set(handler) -> None:
     try:
         _signal.signal(_signal.SIGINT, handler)
     except (ValueError, OSError):  # not the main thread, or no SIGINT here
-        pass
-
-
-def take_over() -> None:
-    """Phase 1 for a process that runs awsml, if SIGINT still has Python's default handler.
-
-    Normally the package's ``__init__`` has done this already (a no-op then).
-    """
-    import _signal
-
-    try:
-        if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:
-            exit_quietly()
-    except (ValueError, OSError):
         pass
 
 
