@@ -18,6 +18,8 @@ aws v1 does: awsml replaces only Python's default handler.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -65,6 +67,18 @@ def _spawn(program: str, args: list[str], env: dict, sigint_ignored: bool = Fals
     )
 
 
+@contextlib.contextmanager
+def _spawned(program: str, args: list[str], env: dict, **kwargs):
+    """:func:`_spawn` for a ``with`` block; a process still running at its end is killed."""
+    proc = _spawn(program, args, env, **kwargs)
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+
+
 def _finish(proc: subprocess.Popen) -> tuple[int, bytes, bytes]:
     out, err = proc.communicate(timeout=60)
     return proc.returncode, out, err
@@ -74,17 +88,12 @@ def _interrupt_when(program, script, env, ready, args=None, signals=1, sigint_ig
     """Run ``program`` against ``script``; send SIGINT once ``ready(server)`` returns."""
     with ScriptedServer(script) as server:
         args = args or [*CALL[:-1], server.url]
-        proc = _spawn(program, args, env, sigint_ignored=sigint_ignored)
-        try:
+        with _spawned(program, args, env, sigint_ignored=sigint_ignored) as proc:
             ready(server)
             for _ in range(signals):
                 proc.send_signal(signal.SIGINT)
                 time.sleep(0.05)
             return _finish(proc)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
 
 
 def _request_arrived(count=1, then=0.0):
@@ -167,17 +176,12 @@ def test_started_with_sigint_ignored_ignores_it_during_start_up(program, delay, 
     """No gap at start-up either: awsml's own handlers are never installed over SIG_IGN."""
     env = helpers.clean_env(tmp_path / "home")
     with ScriptedServer(json_response(OK_BODY)) as server:
-        proc = _spawn(program, [*CALL[:-1], server.url], env, sigint_ignored=True, cwd=helpers.REPO)
-        try:
+        with _spawned(program, [*CALL[:-1], server.url], env, sigint_ignored=True, cwd=helpers.REPO) as proc:
             time.sleep(delay)
             for _ in range(3):
                 proc.send_signal(signal.SIGINT)
                 time.sleep(0.002)
             assert _finish(proc) == OK_OUTPUT
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
 
 
 def test_two_interrupts_in_a_row(tmp_path):
@@ -357,15 +361,10 @@ def test_interrupt_sweep_from_spawn(tmp_path):
     with ScriptedServer(Stall(60)) as server:
         for delay in delays:
             before = server.request_count
-            proc = _spawn("awsml", [*CALL[:-1], server.url], env)
-            try:
+            with _spawned("awsml", [*CALL[:-1], server.url], env) as proc:
                 time.sleep(delay)
                 proc.send_signal(signal.SIGINT)
                 outcome, requested, rc, out, err = _finish_after_interrupt(proc, server, before)
-            finally:
-                if proc.poll() is None:
-                    proc.kill()
-                    proc.communicate()
             outcomes.append((delay, outcome, requested, rc, out, err[-600:]))
         # A last one that certainly reached the request.
         proc = _spawn("awsml", [*CALL[:-1], server.url], env)
@@ -385,9 +384,6 @@ def test_main_in_process_leaves_sigint_alone():
     from awsml_cli.__main__ import main
 
     before = signal.getsignal(signal.SIGINT)
-    import contextlib
-    import io
-
     with contextlib.redirect_stdout(io.StringIO()) as out:
         assert main(["--version"]) == 0
     assert out.getvalue().startswith("awsml/")
@@ -397,9 +393,6 @@ def test_main_in_process_leaves_sigint_alone():
 def test_interrupt_in_a_thread_does_not_crash_main(tmp_path):
     """main() called from a thread (no signals there) still works."""
     from awsml_cli.__main__ import main
-
-    import contextlib
-    import io
 
     result = {}
 
