@@ -51,101 +51,83 @@ def _sigint_now():
     os.kill(os.getpid(), signal.SIGINT)
 
 
-def test_interrupt_disguised_as_runtime_error(as_the_program, monkeypatch):
+def _build_a_class_with(set_name) -> None:
+    """Build a class whose descriptor's ``__set_name__`` runs ``set_name``."""
+
+    class Descriptor:
+        def __set_name__(self, owner, name):
+            set_name()
+
+    class Built:  # noqa: F841 - building it is the point
+        member = Descriptor()
+
+
+def _drop_an_object_with(callback) -> None:
+    """Let an object die that has a weak reference with ``callback``."""
+
+    class Target:
+        pass
+
+    target = Target()
+    keep = weakref.ref(target, lambda ref: callback())  # noqa: F841
+    del target  # the callback runs now; an exception raised in it is dropped
+
+
+def _print_the_response():
+    output.write_guarded(lambda: print("the response"), sys.stdout)
+
+
+def _then_zero(*steps):
     def body():
-        class Descriptor:
-            def __set_name__(self, owner, name):
-                _sigint_now()  # the handler runs here, inside __set_name__
-
-        class Built:  # noqa: F841 - building it is the point
-            member = Descriptor()
-
+        for step in steps:
+            step()
         return 0
 
+    return body
+
+
+def test_interrupt_disguised_as_runtime_error(as_the_program, monkeypatch):
+    # The handler runs inside __set_name__, and Python 3.11 reports a RuntimeError.
+    body = _then_zero(lambda: _build_a_class_with(_sigint_now))
     assert _run_main_with(monkeypatch, body) == (130, "\n", "")
 
 
 def test_interrupt_dropped_in_a_callback_stops_output(as_the_program, monkeypatch):
-    class Target:
-        pass
-
-    def body():
-        target = Target()
-        keep = weakref.ref(target, lambda ref: _sigint_now())  # noqa: F841
-        del target  # the callback runs, the KeyboardInterrupt raised in it is dropped
-        output.write_guarded(lambda: print("the response"), sys.stdout)
-        return 0
-
+    body = _then_zero(lambda: _drop_an_object_with(_sigint_now), _print_the_response)
     # Python's "Exception ignored" note is left out too: the interrupt was not ignored.
     assert _run_main_with(monkeypatch, body) == (130, "\n", "")
 
 
 def test_other_dropped_exceptions_are_still_noted(as_the_program, monkeypatch):
-    class Target:
-        pass
-
-    def fail(ref):
+    def fail():
         raise ValueError("from a callback")
 
-    def body():
-        target = Target()
-        keep = weakref.ref(target, fail)  # noqa: F841
-        del target
-        output.write_guarded(lambda: print("the response"), sys.stdout)
-        return 0
-
+    body = _then_zero(lambda: _drop_an_object_with(fail), _print_the_response)
     code, out, err = _run_main_with(monkeypatch, body)
     assert (code, out) == (0, "the response\n")
     assert "Exception ignored in" in err and "ValueError: from a callback" in err
 
 
 def test_interrupt_dropped_after_the_output_still_exits_130(as_the_program, monkeypatch):
-    class Target:
-        pass
-
-    def body():
-        output.write_guarded(lambda: print("the response"), sys.stdout)
-        target = Target()
-        keep = weakref.ref(target, lambda ref: _sigint_now())  # noqa: F841
-        del target
-        return 0
-
+    body = _then_zero(_print_the_response, lambda: _drop_an_object_with(_sigint_now))
     assert _run_main_with(monkeypatch, body) == (130, "the response\n\n", "")
 
 
 def test_no_interrupt_no_change(as_the_program, monkeypatch):
-    def body():
-        output.write_guarded(lambda: print("the response"), sys.stdout)
-        return 0
-
-    assert _run_main_with(monkeypatch, body) == (0, "the response\n", "")
+    assert _run_main_with(monkeypatch, _then_zero(_print_the_response)) == (0, "the response\n", "")
 
 
 def test_the_record_ends_with_the_run(as_the_program, monkeypatch):
     """A later in-process run (same process) must not inherit this run's Ctrl-C."""
     hook_before = sys.unraisablehook
-
-    def body():
-        class Descriptor:
-            def __set_name__(self, owner, name):
-                _sigint_now()
-
-        class Built:  # noqa: F841
-            member = Descriptor()
-
-        return 0
-
-    assert _run_main_with(monkeypatch, body)[0] == 130
+    assert _run_main_with(monkeypatch, _then_zero(lambda: _build_a_class_with(_sigint_now)))[0] == 130
     assert not interrupts.received()
     assert sys.unraisablehook is hook_before
     signal.signal(signal.SIGINT, signal.default_int_handler)  # in-process from here on
-    assert _run_main_with(monkeypatch, lambda: output.write_guarded(lambda: print("ok"), sys.stdout) or 0) == (0, "ok\n", "")
+    assert _run_main_with(monkeypatch, _then_zero(_print_the_response)) == (0, "the response\n", "")
 
 
 def test_in_process_main_never_records(monkeypatch):
     """Without the program's handler (CliRunner, embedders) nothing is recorded or checked."""
-    def body():
-        return 0
-
-    assert _run_main_with(monkeypatch, body) == (0, "", "")
+    assert _run_main_with(monkeypatch, _then_zero()) == (0, "", "")
     assert not interrupts.received()
