@@ -164,7 +164,15 @@ def can_fork(env: dict, stdin) -> bool:
         return False
     if env.get("LANG", "C.UTF-8") != "C.UTF-8" or "HOME" not in env:
         return False
+    if any(key in env for key in IMPORT_TIME_VARIABLES):
+        return False
     return not any(key.startswith(("PYTHON", "LC_")) for key in env)
+
+
+# Variables aws's modules read once, when they are imported, into values other
+# modules copy by name: a forked child cannot recompute them, so a run that sets
+# one starts a new aws process.
+IMPORT_TIME_VARIABLES = ("AWS_NEW_RETRIES_2026",)
 
 
 class ForkServer:

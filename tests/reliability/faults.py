@@ -1,11 +1,18 @@
 """The fault matrix: every failure a CI pipeline meets, in each retry mode.
 
-Each fault runs in up to three retry settings:
+Each fault runs in up to five retry settings:
 
 * ``legacy3``: aws v1's default (legacy) mode with ``AWS_MAX_ATTEMPTS=3``;
 * ``standard``: ``AWS_RETRY_MODE=standard`` with its default of 3 attempts;
+* ``adaptive``: ``AWS_RETRY_MODE=adaptive`` (standard's rules, client-side rate limiting);
+* ``new2026``: ``AWS_NEW_RETRIES_2026=true`` and no mode: aws 1.46 then defaults to the
+  standard mode with its 2026 rules (other back-off and retry costs, same retry decisions);
 * ``legacy``: legacy mode with its default of 5 attempts and real back-off (up to
   1+2+4+8 s), for a representative subset (:data:`FULL_DEFAULT_SUBSET`).
+
+botocore 1.44 changed the standard mode (its own default, a 429 retried by status
+alone, ``max=`` in the first ``amz-sdk-request`` header); these cases hold awsml to aws
+v1's rules on every botocore.
 
 ``python -m tests.reliability.faults`` runs the whole matrix (in parallel) and prints
 a table: case, attempts aws/awsml, identical?  The tests in ``test_fault_matrix.py``
@@ -44,10 +51,17 @@ JSON_CODES = {500: "InternalFailure", 502: "BadGateway", 503: "ServiceUnavailabl
 MODES = {
     "legacy3": {"AWS_MAX_ATTEMPTS": "3"},
     "standard": {"AWS_RETRY_MODE": "standard"},
+    "adaptive": {"AWS_RETRY_MODE": "adaptive"},
+    "new2026": {"AWS_NEW_RETRIES_2026": "true"},
     "legacy": {},
 }
 # Attempts aws v1 makes in each mode for a fault that mode retries.
-MODE_ATTEMPTS = {"legacy3": 3, "standard": 3, "legacy": 5}
+MODE_ATTEMPTS = {"legacy3": 3, "standard": 3, "adaptive": 3, "new2026": 3, "legacy": 5}
+# Which rules decide what is retried in each mode.
+MODE_FAMILY = {"legacy3": "legacy", "standard": "standard", "adaptive": "standard", "new2026": "standard",
+               "legacy": "legacy"}
+# The modes every case runs in; ``legacy`` (real 5-attempt back-off) runs a subset.
+MATRIX_MODES = ("legacy3", "standard", "adaptive", "new2026")
 
 # Throttling and transient error codes (HTTP 400) and the modes that retry them:
 # legacy retries five throttling codes, standard mode a longer list plus transient codes.
@@ -172,15 +186,14 @@ def matrix() -> list[Fault]:
     """Every case of the matrix, fast ones first."""
     cases = []
     for name, script, extra in SINGLE:
-        for mode in ("legacy3", "standard"):
+        for mode in MATRIX_MODES:
             cases.append(_fault(name, script, extra, "server", "requests", mode, 1))
     for name, script, extra in RECOVERY:
-        for mode in ("legacy3", "standard"):
+        for mode in MATRIX_MODES:
             cases.append(_fault(name, script, extra, "server", "requests", mode, 2))
     for name, script, extra, endpoint, count, retried_in in RETRYABLE:
-        for mode in ("legacy3", "standard"):
-            family = "standard" if mode == "standard" else "legacy"
-            attempts = MODE_ATTEMPTS[mode] if family in retried_in else 1
+        for mode in MATRIX_MODES:
+            attempts = MODE_ATTEMPTS[mode] if MODE_FAMILY[mode] in retried_in else 1
             cases.append(_fault(name, script, extra, endpoint, count, mode, attempts))
     for name, script, extra, endpoint, count, retried_in in RETRYABLE:
         if name in FULL_DEFAULT_SUBSET:

@@ -16,6 +16,11 @@ from tests.servers.scripted import Response, aws_error, json_response
 pytestmark = pytest.mark.conformance
 
 
+def too_many_requests():
+    # A 429 with no error code: botocore 1.44 retries it in standard mode, aws v1 does not.
+    return Response(429, b"")
+
+
 def unavailable():
     return Response(503, b"")
 
@@ -66,6 +71,22 @@ VALID = [
         args=["--profile", "ci"],
     ),
     case("max-2-recovers", lambda: [unavailable(), ok()], 2, {"AWS_MAX_ATTEMPTS": "2"}, rc=0),
+    # aws 1.46 reads AWS_NEW_RETRIES_2026 (``true`` in any case turns it on): the default
+    # mode becomes standard; an explicit mode or max still wins.
+    case("new-retries-default-standard", bandwidth_509, 1, {"AWS_NEW_RETRIES_2026": "true"}),
+    case("new-retries-upper-case", bandwidth_509, 1, {"AWS_NEW_RETRIES_2026": "TRUE"}),
+    case("new-retries-false", bandwidth_509, 2, {"AWS_NEW_RETRIES_2026": "false", "AWS_MAX_ATTEMPTS": "2"}),
+    case("new-retries-one-is-not-true", bandwidth_509, 2, {"AWS_NEW_RETRIES_2026": "1", "AWS_MAX_ATTEMPTS": "2"}),
+    case("new-retries-explicit-legacy", bandwidth_509, 2,
+         {"AWS_NEW_RETRIES_2026": "true", "AWS_RETRY_MODE": "legacy", "AWS_MAX_ATTEMPTS": "2"}),
+    case("new-retries-config-legacy", bandwidth_509, 2, {"AWS_NEW_RETRIES_2026": "true"},
+         config="[default]\nretry_mode = legacy\nmax_attempts = 2\n"),
+    case("new-retries-max-4", unavailable, 4, {"AWS_NEW_RETRIES_2026": "true", "AWS_MAX_ATTEMPTS": "4"}),
+    case("new-retries-throttled", throttled, 3, {"AWS_NEW_RETRIES_2026": "true"}),
+    case("new-retries-429-not-retried", too_many_requests, 1, {"AWS_NEW_RETRIES_2026": "true"}),
+    case("standard-429-not-retried", too_many_requests, 1, {"AWS_RETRY_MODE": "standard"}),
+    case("adaptive-429-not-retried", too_many_requests, 1, {"AWS_RETRY_MODE": "adaptive"}),
+    case("new-retries-recovers", lambda: [unavailable(), ok()], 2, {"AWS_NEW_RETRIES_2026": "true"}, rc=0),
     case("max-1-no-recovery", lambda: [unavailable(), ok()], 1, {"AWS_MAX_ATTEMPTS": "1"}),
 ]
 
