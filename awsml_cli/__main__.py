@@ -13,9 +13,10 @@ give the same result as the full path (tests compare the two):
 * a shell completion request (``_AWSML_COMPLETE``, console script only),
   answered from the committed completion table (:mod:`awsml_cli.completing`).
 
-Everything else starts with the precompiled regular expressions
-(:mod:`awsml_cli.regex_cache`) and goes through the command tree; when awsml
-owns the process, with the garbage collector paused until the client exists
+Everything else goes through the command tree. When awsml owns the process,
+it starts with the regular expressions earlier runs compiled
+(:mod:`awsml_cli.regex_cache`, whose table this run extends when it ends) and
+with the garbage collector paused until the client exists
 (:mod:`awsml_cli.startup`).
 """
 
@@ -54,8 +55,11 @@ def input_skeleton() -> int:
     return run(args, AppState(args), DescribeOptions(generate_cli_skeleton="input"))
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run awsml on ``argv``; every exception becomes an exit code in errors.report."""
+def main(argv: list[str] | None = None, *, whole_process: bool = False) -> int:
+    """Run awsml on ``argv``; every exception becomes an exit code in errors.report.
+
+    ``whole_process``: awsml is the program (not a test or an embedder), so it
+    may use and extend the user's table of compiled regular expressions."""
     argv = sys.argv[1:] if argv is None else list(argv)
     # See awsml_cli.interrupts: KeyboardInterrupt is raised only inside this try block.
     program = interrupts.owned_by_program()
@@ -68,9 +72,10 @@ def main(argv: list[str] | None = None) -> int:
             from .errors import VersionRequested
 
             raise VersionRequested()
-        from .regex_cache import install
+        if whole_process:
+            from .regex_cache import install
 
-        install()
+            install(record=True)
         if argv in SKELETON_LINES:
             code = input_skeleton()
         else:
@@ -103,7 +108,11 @@ def process_main() -> int:
     from .startup import pause_collector
 
     pause_collector()
-    return main()
+    code = main(whole_process=True)
+    from .regex_cache import save
+
+    save()
+    return code
 
 
 def console_main() -> None:

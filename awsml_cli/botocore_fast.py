@@ -2,95 +2,63 @@
 
 ``make_session()`` returns a real ``botocore.session.Session`` (a subclass);
 the rest of awsml calls ``create_client('sagemaker', ...)`` and
-``describe_training_job`` on it as on any session. Five things differ, and
-only in *how much* data is read and *when* modules are imported, never in
-what a DescribeTrainingJob call sends, receives or raises
-(tests/unit/test_botocore_fast.py checks that against a stock session):
+``describe_training_job`` on it as on any session. Two kinds of change:
 
-1. **Trimmed SageMaker model.** The stock loader parses
-   ``sagemaker/<api>/service-2.json.gz`` (2.4 MB of JSON, ~3000 shapes) to
-   use one operation. We serve a model holding the service's metadata and
-   documentation, DescribeTrainingJob, the shapes it reaches and every
-   exception shape (so ``client.exceptions`` and the class of a raised
-   error are the same as stock).
+**aws v1's rules** (always): every client the session makes, SageMaker's and
+the STS/SSO clients of the credential providers alike, gets aws v1's retry
+rules (:mod:`awsml_cli.aws_v1_rules`).
+
+**Less work at start-up** (``trim=True``), which changes only *how much* data
+is read and *when* modules are imported, never what a DescribeTrainingJob
+call sends, receives or raises (tests/unit/test_botocore_fast.py checks that
+against a stock session). The data comes from :mod:`awsml_cli.fastdata`,
+derived from the installed botocore on its first run and cached per user:
+
+1. **Trimmed SageMaker model.** The stock loader parses the full SageMaker
+   model (2.4 MB of JSON, ~3000 shapes) to use one operation; the fast loader
+   serves DescribeTrainingJob, the shapes it reaches and every exception
+   shape.
 2. **Trimmed endpoints.json.** The legacy endpoint resolver only ever looks
-   up ``api.sagemaker`` while making this client; we hand it every
-   partition with just that service and switch it to the full 1.3 MB file
-   the first time any other service is asked for (a credential provider
-   making an STS/SSO client, say), so other services resolve as stock.
+   up ``api.sagemaker`` while making this client; it gets every partition
+   with just that service and switches to the full 1.3 MB file the first time
+   any other service is asked for (a credential provider making an STS/SSO
+   client, say), so other services resolve as stock.
 3. **No directory scans.** ``Loader.load_service_model`` lists ~430 service
-   folders only to check that one exists; we check that one folder. The
-   full list of SageMaker operation names (aws v1 prints it for a wrong
-   operation word) is in the data files too: ``sagemaker_operation_names``.
+   folders only to check that one exists; the fast loader checks that one
+   folder. The full list of SageMaker operation names (aws v1 prints it for a
+   wrong operation word) comes with the data: ``sagemaker_operation_names``.
 4. **Two imports nobody uses here wait until used.** botocore imports its
-   documentation generator (and html.parser) at start-up only to attach
-   lazy docstrings to client methods; urllib3 runs its opt-in HTTP/2
-   package's ``__init__``, which imports importlib.metadata (zipfile,
-   shutil, bz2, lzma, ...). See ``defer_imports``; docstrings still render
-   exactly as stock.
+   documentation generator (and html.parser) at start-up only to attach lazy
+   docstrings to client methods; urllib3 runs its opt-in HTTP/2 package's
+   ``__init__``, which imports importlib.metadata (zipfile, shutil, bz2,
+   lzma, ...). See ``defer_docs_import`` and ``defer_urllib3_http2_import``; docstrings still render exactly as
+   stock.
 5. **Cheaper builtin handler registration** (``FastSession``): the event
-   alias cache is pre-filled from a generated table and botocore's own
+   alias cache is pre-filled from the derived table and botocore's own
    handlers skip the signature check. Same handlers, order and names.
 
-What the session can NOT do: call another SageMaker operation (the client
-has one method). And with ``--debug``, botocore logs "Loading JSON file"
-for the trimmed files instead of the originals: pass ``trim=False`` when
-the log must match aws v1 line for line (~150 ms more, fine for --debug).
+What the fast session can NOT do: call another SageMaker operation (the
+client has one method). And with ``--debug``, botocore would not log "Loading
+JSON file" for the SageMaker model and endpoints.json: pass ``trim=False``
+when the log must match aws v1 line for line.
 
-**Committed, not cached.** The trimmed files are committed
-(``awsml_cli/data/botocore-<version>.*``) rather than generated into a user
-cache on first run: the describe path stays read-only and deterministic (no
-writes to HOME, no races between concurrent runs, nothing to invalidate),
-the data can be reviewed, and tests pin it (the drift test regenerates it
-from the installed botocore and compares bytes). The price is that a
-botocore without matching files gets no shortcuts, which is why every one
-of them is gated on an exact match of ``botocore.__version__`` *and* of the
-sizes of the source files recorded in the manifest: any mismatch (another
-botocore, a patched data file, a missing or unreadable manifest) means the
-stock Session, loader and resolver: slower, never wrong.
-``scripts/gen_trimmed_model.py`` makes the files for the installed botocore.
-They sit directly in ``data/`` (a file-name prefix per botocore version, no
-sub-folder) because pyproject's package-data rule ``data/*`` ships files,
-not folders.
-
-The trimming also steps aside whenever user data could change the answer:
-if ``AWS_DATA_PATH``, the config's ``data_path`` or ``~/.aws/models`` hold a
-``sagemaker`` folder (a model override or extras), the full model is
-loaded; if they hold an ``endpoints`` file, the stock resolver is built, with
-the same "is it the builtin file" flag botocore computes.
-
-Measured here (``bench/compare.py --breakdown --instructions``): client creation drops
-from ~180 ms to ~14 ms, and a whole describe call in a fresh process costs
-about what ``import botocore.session`` alone costs (0.34x aws v1 in
-instructions, ~0.32x in CPU time), at half of aws v1's peak RSS.
+The trimming steps aside whenever user data could change the answer: if
+``AWS_DATA_PATH``, the config's ``data_path`` or ``~/.aws/models`` hold a
+``sagemaker`` folder (a model override or extras), the full model is loaded;
+if they hold an ``endpoints`` file, the stock resolver is built, with the same
+"is it the builtin file" flag botocore computes.
 
 Importing this module is free: botocore is imported inside ``make_session``.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 
-SERVICE_NAME = "sagemaker"
-OPERATION_NAME = "DescribeTrainingJob"
+from .fastdata import DOCSTRING_DEPS, SERVICE_MODEL_NAME, SERVICE_NAME
 
-# Layout of the data files; bump FORMAT when the generator's output changes
-# meaning, so that old files are ignored rather than misread.
-FORMAT = 1
-DATA_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
-MANIFEST_NAME = "manifest.json"
-SERVICE_MODEL_NAME = "service-2"  # + ".json", JSONFileLoader adds the extension
 ENDPOINTS_NAME = "endpoints"
-OPERATIONS_NAME = "operations"  # all operation names of the full model
-EVENT_ALIASES_NAME = "event-aliases"  # builtin handler event name -> aliased
-
-
-def data_prefix_for(botocore_version: str) -> str:
-    """Path prefix of the data files for one botocore version: the files
-    are ``<prefix><name>.json``. Read DATA_ROOT at call time (tests move it)."""
-    return os.path.join(DATA_ROOT, f"botocore-{botocore_version}.")
 
 
 # --------------------------------------------------------------------------
@@ -100,40 +68,37 @@ def data_prefix_for(botocore_version: str) -> str:
 
 def make_session(profile: str | None = None, session_vars: dict | None = None,
                  *, trim: bool = True, defer: bool = True):
-    """A botocore Session whose loader serves a SageMaker model containing
-    only DescribeTrainingJob (and the shapes it needs), plus only the
-    endpoint data needed.
+    """A botocore Session with aws v1's client rules and, with ``trim``, the
+    trimmed SageMaker data (see the module docstring).
 
     ``session_vars`` is passed to ``botocore.session.Session`` unchanged (the
-    CLI passes aws v1's extra variables: ``output`` and ``ca_bundle``).
-    ``trim=False`` / ``defer=False`` turn the data shortcuts / the import
-    deferrals off (for tests, --debug, and measuring what each is worth).
-    For the deferrals to help, call this (or ``defer_imports()``) before
-    botocore is imported: ``botocore.exceptions`` first is fine, but
-    anything that imports botocore.compat (botocore.config, .loaders,
-    .utils, ...) imports urllib3, and botocore.session/.client import the
-    docs; after that, the deferrals quietly do nothing.
+    CLI passes aws v1's variables). ``trim=False`` / ``defer=False`` turn the
+    data shortcuts / the import deferrals off (for tests, --debug, and
+    measuring what each is worth). For the deferrals to help, call this
+    before botocore.client or urllib3 is imported; after that they quietly
+    do nothing.
     """
+    data = None
     if defer:
-        defer_imports()
-    import botocore.session
+        defer_urllib3_http2_import()
+    if trim:
+        from .fastdata import for_installed_botocore
 
-    session_class = botocore.session.Session
-    if trim:
-        data = TrimmedData.for_installed_botocore()
-        if data is not None:
-            session_class = _fast_session_class(data)
+        data = for_installed_botocore()
+    if defer and data is not None and data.defer_docs:
+        defer_docs_import()
+    session_class = _session_class(data)
     session = session_class(session_vars, profile=profile)
-    if trim:
-        install_trimmed_data(session)
+    if data is not None:
+        install_trimmed_data(session, data)
     return session
 
 
-def install_trimmed_data(session) -> None:
+def install_trimmed_data(session, data) -> None:
     """Swap the session's data loader and legacy endpoint resolver for the
     trimmed ones. Both are built lazily, exactly when botocore would build
     its own, so ``data_path`` is read from the config at the same moment."""
-    session.lazy_register_component("data_loader", lambda: _create_loader(session))
+    session.lazy_register_component("data_loader", lambda: _create_loader(session, data))
     # The endpoint resolver is an internal component (no public setter).
     # If a future botocore moves it, we simply keep botocore's resolver.
     internal = getattr(session, "_internal_components", None)
@@ -146,9 +111,9 @@ def install_trimmed_data(session) -> None:
 def sagemaker_operation_names(session) -> list[str]:
     """Every SageMaker operation name, in the full model's order, as the
     session's loader sees the model (aws v1 lists them all when the
-    operation word is wrong). Read from the trimmed data files when the
-    session's loader is ours and no user data path touches SageMaker;
-    otherwise the full model is loaded, as stock."""
+    operation word is wrong). From the trimmed data when the session's loader
+    is ours and no user data path touches SageMaker; otherwise the full model
+    is loaded, as stock."""
     loader = session.get_component("data_loader")
     names = getattr(loader, "operation_names", None)
     if names is not None:
@@ -158,77 +123,15 @@ def sagemaker_operation_names(session) -> list[str]:
     return list(loader.load_service_model(SERVICE_NAME, SERVICE_MODEL_NAME)["operations"])
 
 
-# --------------------------------------------------------------------------
-# Trimmed data: finding and validating the files for the installed botocore
-# --------------------------------------------------------------------------
-
-
-class TrimmedData:
-    """The data files for the installed botocore, validated against it."""
-
-    def __init__(self, prefix: str, manifest: dict):
-        self.prefix = prefix
-        self.manifest = manifest
-        self.api_version: str = manifest["api_version"]
-        self.endpoint_prefix: str = manifest["endpoint_prefix"]
-
-    @classmethod
-    def for_installed_botocore(cls) -> "TrimmedData | None":
-        """Validated once per process (and per data location)."""
-        import botocore
-
-        prefix = data_prefix_for(botocore.__version__)
-        if prefix not in _VALIDATED:
-            _VALIDATED[prefix] = cls._validate(prefix)
-        return _VALIDATED[prefix]
-
-    @classmethod
-    def _validate(cls, prefix: str) -> "TrimmedData | None":
-        import botocore
-
-        try:
-            with open(prefix + MANIFEST_NAME, "rb") as fp:
-                manifest = json.loads(fp.read())
-            if manifest.get("format") != FORMAT:
-                return None
-            if manifest.get("botocore_version") != botocore.__version__:
-                return None
-            if manifest.get("service") != SERVICE_NAME or manifest.get("operation") != OPERATION_NAME:
-                return None
-            # A cheap guard against an edited or re-downloaded data file under
-            # the same version number: the sizes must match the ones the
-            # files were generated from (the drift test compares contents).
-            for relpath, expected in manifest["sources"].items():
-                path = os.path.join(builtin_data_path(), relpath)
-                if os.stat(path).st_size != expected["size"]:
-                    return None
-            # The event alias table comes from botocore's code, not its data.
-            package_dir = os.path.dirname(botocore.__file__)
-            for relpath, expected in manifest["code"].items():
-                if os.stat(os.path.join(package_dir, relpath)).st_size != expected["size"]:
-                    return None
-            return cls(prefix, manifest)
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
-    def path(self, name: str) -> str:
-        """Path without the ``.json`` extension, as JSONFileLoader wants it."""
-        return self.prefix + name
-
-    def event_aliases(self) -> dict:
-        with open(self.path(EVENT_ALIASES_NAME) + ".json", "rb") as fp:
-            return json.loads(fp.read())
-
-
 def builtin_data_path() -> str:
     """botocore's own data folder (``Loader.BUILTIN_DATA_PATH``), without
     importing botocore.loaders (which imports urllib3 and much more)."""
     loaders = sys.modules.get("botocore.loaders")
     if loaders is not None:
         return loaders.Loader.BUILTIN_DATA_PATH
-    import botocore
+    from .fastdata import botocore_root
 
-    return os.path.join(botocore.BOTOCORE_ROOT, "data")
+    return os.path.join(botocore_root() or "", "data")
 
 
 def customer_data_path() -> str:
@@ -243,14 +146,15 @@ def service_model_without_session(data_path: str | None) -> dict | None:
     """The SageMaker model a session's loader would serve, read without a
     session (``--generate-cli-skeleton`` needs nothing else from botocore).
 
-    That is the trimmed model, when there is one for the installed botocore
-    and no user data path (``data_path``, as the session variable says it,
-    then ~/.aws/models) holds a ``sagemaker`` model or folder, the same test
-    the loader makes. None otherwise: only a session can tell what it would
-    load.
+    That is the trimmed model, when no user data path (``data_path``, as the
+    session variable says it, then ~/.aws/models) holds a ``sagemaker`` model
+    or folder, the same test the loader makes. None otherwise: only a session
+    can tell what it would load.
     """
-    trimmed = TrimmedData.for_installed_botocore()
-    if trimmed is None:
+    from .fastdata import for_installed_botocore
+
+    data = for_installed_botocore()
+    if data is None:
         return None
     user_paths = []
     if data_path is not None:
@@ -263,28 +167,13 @@ def service_model_without_session(data_path: str | None) -> dict | None:
         path = os.path.join(base, SERVICE_NAME)
         if os.path.isdir(path) or any(os.path.isfile(path + ext) for ext in (".json", ".json.gz")):
             return None
-    try:
-        with open(trimmed.path(SERVICE_MODEL_NAME) + ".json", "rb") as fp:
-            return json.loads(fp.read().decode("utf-8"))
-    except (OSError, ValueError):
-        return None
+    return data.service_model()
 
 
-# prefix -> TrimmedData or None. Tests that move DATA_ROOT or fake the
-# botocore version get their own key.
-_VALIDATED: dict = {}
-
-
-def _create_loader(session):
+def _create_loader(session, data):
     """What botocore's own factory does (``create_loader(data_path)``), but
-    returning the trimming loader when there is data for this botocore."""
-    from botocore.loaders import create_loader
-
+    returning the trimming loader."""
     search_path_string = session.get_config_variable("data_path")
-    trimmed = TrimmedData.for_installed_botocore()
-    if trimmed is None:
-        return create_loader(search_path_string)
-    loader_cls = _fast_loader_class()
     extra_paths = None
     if search_path_string is not None:
         # Same expansion as botocore.loaders.create_loader.
@@ -292,7 +181,7 @@ def _create_loader(session):
             os.path.expanduser(os.path.expandvars(p))
             for p in search_path_string.split(os.pathsep)
         ]
-    return loader_cls(extra_search_paths=extra_paths, trimmed=trimmed)
+    return _fast_loader_class()(extra_search_paths=extra_paths, trimmed=data)
 
 
 def _create_endpoint_resolver(session):
@@ -308,33 +197,31 @@ def _create_endpoint_resolver(session):
             return _lazy_resolver_class()(
                 data,
                 services=services,
-                load_full=lambda: loader.load_data("endpoints"),
+                load_full=lambda: loader.load_data(ENDPOINTS_NAME),
                 uses_builtin_data=True,
             )
-    endpoints, path = loader.load_data_with_path("endpoints")
+    endpoints, path = loader.load_data_with_path(ENDPOINTS_NAME)
     return EndpointResolver(endpoints, uses_builtin_data=loader.is_builtin_path(path))
 
 
 # The subclasses below are made on first use, because their base classes live
 # in botocore modules that this module must not import at import time.
-_CLASSES: dict[str, type] = {}
+_CLASSES: dict = {}
 
 
-def _fast_session_class(data: TrimmedData):
-    cls = _CLASSES.get("session")
+def _session_class(data):
+    """awsml's session class; with trimmed data, the fast one."""
+    key = "fast-session" if data is not None else "session"
+    cls = _CLASSES.get(key)
     if cls is None:
-        try:
-            aliases = data.event_aliases()
-        except (OSError, ValueError):
-            return _import_session_class()
-        cls = _CLASSES["session"] = _make_fast_session_class(aliases)
+        if "session" not in _CLASSES:
+            _CLASSES["session"] = _make_session_class()
+        cls = _CLASSES["session"]
+        if data is not None:
+            cls = _CLASSES[key] = _make_fast_session_class(cls)
+    if data is not None:
+        cls._awsml_event_aliases = data.event_aliases
     return cls
-
-
-def _import_session_class():
-    import botocore.session
-
-    return botocore.session.Session
 
 
 def _fast_loader_class():
@@ -359,7 +246,7 @@ def _make_fast_loader_class():
         that serves the trimmed SageMaker model and never scans every
         service folder to check that one service exists."""
 
-        def __init__(self, *args, trimmed: TrimmedData, **kwargs):
+        def __init__(self, *args, trimmed, **kwargs):
             super().__init__(*args, **kwargs)
             self._trimmed = trimmed
 
@@ -397,12 +284,9 @@ def _make_fast_loader_class():
                 and api_version in (None, self._trimmed.api_version)
                 and not self._user_has(service_name)
             ):
-                # The manifest guarantees this is the latest (only) API
-                # version in botocore's data and that botocore's own extras,
-                # if any, are already merged in.
-                model = self.file_loader.load_file(self._trimmed.path(SERVICE_MODEL_NAME))
-                if model is not None:
-                    return model
+                # Derived from botocore's latest API version, with botocore's
+                # own extras merged in, as the stock loader would return it.
+                return self._trimmed.service_model()
             if not self._service_exists(service_name, type_name):
                 # The stock code path: the full scan builds the error message
                 # listing every known service.
@@ -421,37 +305,49 @@ def _make_fast_loader_class():
             data path could change the model."""
             if self._user_has(SERVICE_NAME):
                 return None
-            return self.file_loader.load_file(self._trimmed.path(OPERATIONS_NAME))
+            return self._trimmed.operation_names()
 
         def trimmed_endpoints(self):
             """(endpoint data holding only SageMaker's service, the service
             keys it holds), or None when a user endpoints file would win."""
             if self._user_has(ENDPOINTS_NAME):
                 return None
-            data = self.file_loader.load_file(self._trimmed.path(ENDPOINTS_NAME))
-            if data is None:
-                return None
-            return data, frozenset((self._trimmed.endpoint_prefix,))
+            return self._trimmed.endpoints(), frozenset((self._trimmed.endpoint_prefix,))
 
     return FastLoader
 
 
-def _make_fast_session_class(aliases: dict):
+def _make_session_class():
     import botocore.session
 
+    from . import aws_v1_rules
+
+    class AwsmlSession(botocore.session.Session):
+        """botocore's Session; every client it makes follows aws v1's rules
+        (credential providers make their STS and SSO clients here too)."""
+
+        def create_client(self, *args, **kwargs):
+            client = super().create_client(*args, **kwargs)
+            aws_v1_rules.apply(client)
+            return client
+
+    return AwsmlSession
+
+
+def _make_fast_session_class(base):
     def accept_any(handler):
         return None
 
-    class FastSession(botocore.session.Session):
-        """botocore's Session, with a cheaper registration of its ~240
-        builtin event handlers (~50 M instructions, ~2.5% of an aws v1
-        call, 80% of it spent on the two steps below):
+    class FastSession(base):
+        """awsml's Session, with a cheaper registration of its ~240 builtin
+        event handlers (~50 M instructions, ~2.5% of an aws v1 call, 80% of it
+        spent on the two steps below):
 
         * event-name aliasing: each registration runs every name through
           ~50 alias rules (``EventAliaser._alias_event_name``) and caches the
-          answer per session. We fill that cache first from a table the
-          generator computed with botocore's own aliaser for exactly these
-          names (the drift test recomputes it), so the answers are the same.
+          answer per session. We fill that cache first from a table computed
+          with botocore's own aliaser for exactly these names
+          (:mod:`awsml_cli.fastdata`), so the answers are the same.
         * kwargs checking: ``register()`` inspects each handler's signature
           to refuse handlers without ``**kwargs``. botocore's own handlers
           all have it, so for them (and only during their registration) the
@@ -462,10 +358,12 @@ def _make_fast_session_class(aliases: dict):
         ``__init__``.
         """
 
+        _awsml_event_aliases: dict = {}
+
         def _register_builtin_handlers(self, events):
             cache = getattr(events, "_alias_name_cache", None)
             if isinstance(cache, dict):
-                for name, aliased in aliases.items():
+                for name, aliased in self._awsml_event_aliases.items():
                     cache.setdefault(name, aliased)
             emitter = getattr(self, "_original_handler", None)
             patch = emitter is not None and hasattr(emitter, "_verify_accept_kwargs")
@@ -551,22 +449,12 @@ def _make_lazy_resolver_class():
 #   aside by then), which replaces the stand-in in sys.modules and on the
 #   parent package.
 
-# What botocore.docs.docstring imports from the documentation generator. The
-# docstring module itself is cheap and is imported for real; only these
-# names are bound to trampolines that load the real module when called.
-_DOCSTRING_DEPS = {
-    "botocore.docs.bcdoc.restdoc": ("DocumentStructure",),
-    "botocore.docs.method": ("document_model_driven_method",),
-    "botocore.docs.paginator": ("document_paginate_method",),
-    "botocore.docs.waiter": ("document_wait_method",),
-}
+# What botocore.docs.docstring imports from the documentation generator
+# (fastdata.DOCSTRING_DEPS): the docstring module itself is cheap and is
+# imported for real; only these names are bound to trampolines that load the
+# real module when called.
+_DOCSTRING_DEPS = DOCSTRING_DEPS
 _STUB_MARK = "_awsml_deferred"
-
-
-def defer_imports() -> None:
-    """Both deferrals below; call before anything imports botocore."""
-    defer_docs_import()
-    defer_urllib3_http2_import()
 
 
 def defer_docs_import() -> bool:
@@ -574,17 +462,15 @@ def defer_docs_import() -> bool:
 
     It does nothing when botocore.docs or botocore.client is already
     imported (too late to matter, and we never swap modules that others
-    already hold), or when there are no trimmed data files for the installed
-    botocore (the stand-ins were only checked against those versions'
-    botocore.docs.docstring).
+    already hold). Call it only for a botocore whose docstring module imports
+    no other names from these modules than the stand-ins carry
+    (``fastdata.docstring_imports_only_deferred_names``).
     """
     names = ("botocore.docs", "botocore.client", *_DOCSTRING_DEPS)
     if any(name in sys.modules for name in names):
         return False
     import botocore
 
-    if not os.path.isfile(data_prefix_for(botocore.__version__) + MANIFEST_NAME):
-        return False
     docs_dir = os.path.join(os.path.dirname(botocore.__file__), "docs")
     if not os.path.isfile(os.path.join(docs_dir, "__init__.py")):
         return False

@@ -6,6 +6,9 @@ only what the AWS CLI layer adds on top of botocore:
 
 * two session variables: ``output`` (``AWS_DEFAULT_OUTPUT`` / config ``output``)
   and ``ca_bundle`` (``AWS_CA_BUNDLE`` / config ``ca_bundle``);
+* aws v1's default retry mode (``legacy``, or ``standard`` with
+  ``AWS_NEW_RETRIES_2026=true``), whatever botocore's own default is, and aws
+  v1's retry rules for every client (:mod:`awsml_cli.aws_v1_rules`);
 * ``--profile`` / ``--region`` stored on the session when given (an empty value
   is ignored, as in aws v1);
 * the CLI's response parsing: timestamps as they came over the wire unless the
@@ -20,6 +23,7 @@ from .errors import AwsmlError
 from .globalargs import GlobalArgs
 
 # Session variables the AWS CLI adds to botocore's (or changes): name -> (config key, env var, default, converter).
+# The retry mode's default is added per session (see cli_session_variables).
 CLI_SESSION_VARIABLES = {
     "ca_bundle": ("ca_bundle", "AWS_CA_BUNDLE", None, None),
     "output": ("output", "AWS_DEFAULT_OUTPUT", "json", None),
@@ -30,6 +34,16 @@ CLI_SESSION_VARIABLES = {
 }
 
 USER_AGENT_NAME = "awsml"
+
+
+def cli_session_variables(environ=None) -> dict:
+    """CLI_SESSION_VARIABLES, and ``retry_mode`` with aws v1's default."""
+    from .aws_v1_rules import default_retry_mode
+
+    return {
+        **CLI_SESSION_VARIABLES,
+        "retry_mode": ("retry_mode", "AWS_RETRY_MODE", default_retry_mode(environ), None),
+    }
 
 
 def _identity(value: Any) -> Any:
@@ -84,7 +98,7 @@ def create_session(args: GlobalArgs):
     # so that the "Loading JSON file" lines name the same files as aws v1's.
     from .botocore_fast import make_session
 
-    session = make_session(None, CLI_SESSION_VARIABLES, trim=not args.debug)
+    session = make_session(None, cli_session_variables(), trim=not args.debug)
 
     from . import __version__
 
@@ -95,9 +109,14 @@ def create_session(args: GlobalArgs):
     if args.region:
         session.set_config_variable("region", args.region)
     if args.debug:
+        import logging
+
         from .debuglog import enable_debug_logging
+        from .fastdata import cache_report
 
         enable_debug_logging(session)
+        for line in cache_report():
+            logging.getLogger("awsml_cli.fastdata").debug(line)
     scoped = scoped_config_or_none(session)
     setting = None if scoped is None else scoped.get("cli_timestamp_format")
     factory = session.get_component("response_parser_factory")

@@ -12,6 +12,9 @@ from tests import helpers
 # The in-process side of the tests (moto, botocore clients in unit tests) must
 # never reach the instance metadata service either.
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+# Nor write awsml's cache into the real home: in-process runs that keep the
+# process's HOME use the cache folder of this test process.
+os.environ["XDG_CACHE_HOME"] = helpers.TEST_CACHE_HOME
 
 
 @pytest.fixture(scope="session")

@@ -10,14 +10,24 @@ credentials, an empty HOME and config file, instance metadata disabled, and
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 BIN_DIR = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parent.parent
+
+# awsml's per-user cache (fastdata, regex_cache) for every run of this test process:
+# filled by the first run, as a user's is, so the runs after it are warm like a user's
+# second run. The cold cache has its own tests (tests/unit/test_fastdata.py), which
+# give XDG_CACHE_HOME=None to leave it out.
+TEST_CACHE_HOME = tempfile.mkdtemp(prefix="awsml-tests-cache-")
+atexit.register(shutil.rmtree, TEST_CACHE_HOME, True)
 
 FAKE_ACCESS_KEY = "AKIAFAKEACCESSKEY123"
 FAKE_SECRET_KEY = "FAKESECRETkeyDONOTLEAK0123456789abcdefgh"
@@ -58,6 +68,7 @@ def clean_env(home: Path, credentials: bool = True, region: str | None = "us-eas
         "AWS_CONFIG_FILE": str(home / "aws-config"),
         "AWS_SHARED_CREDENTIALS_FILE": str(home / "aws-credentials"),
         "AWS_EC2_METADATA_DISABLED": "true",
+        "XDG_CACHE_HOME": TEST_CACHE_HOME,
     }
     if credentials:
         env["AWS_ACCESS_KEY_ID"] = FAKE_ACCESS_KEY
@@ -107,8 +118,9 @@ def run_awsml(args: list[str], env: dict, **kwargs) -> Result:
 def run_aws(args: list[str], env: dict, cwd: Path | None = None, stdin: bytes | None = None, timeout: float = 120) -> Result:
     """The real aws v1 on ``args``: through the fork server when it can reproduce the run
     exactly (see tests.aws_forkserver), else as a new process."""
-    from tests import aws_forkserver
+    from tests import aws_forkserver, oracle_model
 
+    env = oracle_model.for_aws(env)
     if aws_forkserver.can_fork(env, stdin):
         server = aws_forkserver.server(aws_command()[0])
         return Result(*server.run(args, env, cwd, stdin, timeout))
@@ -117,7 +129,9 @@ def run_aws(args: list[str], env: dict, cwd: Path | None = None, stdin: bytes | 
 
 def run_aws_process(args: list[str], env: dict, **kwargs) -> Result:
     """The real aws v1 on ``args``, always as a new process."""
-    return run(aws_command(), args, env, **kwargs)
+    from tests import oracle_model
+
+    return run(aws_command(), args, oracle_model.for_aws(env), **kwargs)
 
 
 def error_text(stderr: bytes) -> bytes:

@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from awsml_cli.botocore_fast import DATA_ROOT, TrimmedData
+from awsml_cli import fastdata
 from tests.conformance.harness import Case, check
 
 pytestmark = pytest.mark.conformance
@@ -26,9 +26,8 @@ HELP_TOKENS = [*DTJ, "help"]
 def user_model_files(prefix: str = "models") -> dict:
     """A user's own SageMaker model under ``prefix``: the trimmed one plus an input
     member, and without TrainingJobArn in the response (which then is not printed)."""
-    data = TrimmedData.for_installed_botocore()
-    assert data is not None, f"no trimmed data in {DATA_ROOT}"
-    model = json.loads(open(data.path("service-2") + ".json", encoding="utf-8").read())
+    data = fastdata.FastData(fastdata.derive())
+    model = data.service_model()
     operation = model["operations"]["DescribeTrainingJob"]
     model["shapes"][operation["input"]["shape"]]["members"]["ExtraFromUserModel"] = {"shape": "TrainingJobName"}
     del model["shapes"][operation["output"]["shape"]]["members"]["TrainingJobArn"]

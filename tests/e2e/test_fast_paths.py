@@ -24,6 +24,7 @@ import botocore.session
 import pytest
 
 from awsml_cli import botocore_fast as bf
+from awsml_cli import fastdata
 from awsml_cli import cli_input, client
 from awsml_cli.__main__ import SKELETON_LINES
 from awsml_cli.configfiles import ConfigFiles
@@ -64,6 +65,9 @@ sys.exit(code)
 
 
 def probe(args: list[str], env: dict) -> tuple[str, dict]:
+    """What a run on a warm cache imports: the same command line runs once before
+    (the first run on a new botocore derives the fast path's data; tests/unit/test_fastdata.py)."""
+    subprocess.run([sys.executable, "-c", _PROBE, *args], env=env, capture_output=True, timeout=120)
     proc = subprocess.run([sys.executable, "-c", _PROBE, *args], env=env, capture_output=True, text=True, timeout=120)
     lines = proc.stderr.strip().splitlines()
     return proc.stdout, json.loads(lines[-1])
@@ -236,7 +240,7 @@ def isolated(tmp_path, monkeypatch):
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.delenv("AWS_DATA_PATH", raising=False)
     monkeypatch.setattr(botocore.loaders.Loader, "CUSTOMER_DATA_PATH", str(home / ".aws" / "models"))
-    monkeypatch.setattr(bf, "_VALIDATED", {})
+    monkeypatch.setattr(fastdata, "_KNOWN", {})
     return home
 
 
@@ -290,8 +294,9 @@ def test_a_user_model_sends_the_skeleton_to_the_session(where, isolated, tmp_pat
     assert bf.service_model_without_session(str(tmp_path / "elsewhere")) is not None or where.startswith("customer")
 
 
-def test_no_trimmed_data_sends_the_skeleton_to_the_session(isolated, tmp_path, monkeypatch):
-    monkeypatch.setattr(bf, "DATA_ROOT", str(tmp_path / "no-data"))
+def test_no_botocore_data_sends_the_skeleton_to_the_session(isolated, monkeypatch):
+    monkeypatch.setattr(fastdata, "_KNOWN", {})
+    monkeypatch.setattr(fastdata, "botocore_root", lambda: None)
     assert bf.service_model_without_session(None) is None
 
 

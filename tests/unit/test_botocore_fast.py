@@ -1,6 +1,7 @@
-"""awsml_cli.botocore_fast against a stock botocore session.
+"""awsml_cli.botocore_fast: the fast session against the same session without its shortcuts.
 
-Every comparison builds a stock client and a fast client in the same
+Every comparison builds a client without the start-up shortcuts (``trim=False``,
+the session awsml uses under ``--debug``) and a fast client in the same
 environment and compares what botocore makes of them: models, endpoints,
 request bytes, parsed responses, errors, retries. No request leaves the
 process: a ``before-send`` hook answers every request with a canned
@@ -38,6 +39,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError, EndpointConnectionError, ParamValidationError
 
 from awsml_cli import botocore_fast as bf
+from awsml_cli import fastdata
 
 REPO = Path(__file__).resolve().parents[2]
 OPERATION = "DescribeTrainingJob"
@@ -117,8 +119,8 @@ def clean_env(tmp_path, monkeypatch):
     fixed = datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
     monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda *a, **k: fixed)
     monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID("12345678-1234-5678-1234-567812345678"))
-    # Validation of the data files is cached per process; start clean.
-    monkeypatch.setattr(bf, "_VALIDATED", {})
+    # The derived data is kept per process; start clean (HOME, and so the cache, is new).
+    monkeypatch.setattr(fastdata, "_KNOWN", {})
     return home
 
 
@@ -158,7 +160,9 @@ class Recorder:
 
 
 def stock_session(session_vars=None, profile=None):
-    return botocore.session.Session(session_vars, profile=profile)
+    # awsml's session without the shortcuts: stock botocore data and loader,
+    # aws v1's rules for its clients, as on the fast session.
+    return bf.make_session(profile, session_vars, trim=False, defer=False)
 
 
 def fast_session(session_vars=None, profile=None):
@@ -190,44 +194,9 @@ def both(answers=(), params=None, **client_kwargs):
 # --------------------------------------------------------------------------
 
 
-def _generator():
-    spec = importlib.util.spec_from_file_location(
-        "gen_trimmed_model", REPO / "scripts" / "gen_trimmed_model.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_trimmed_data_matches_installed_botocore():
-    """Drift test: the committed files are what the installed botocore gives.
-
-    On failure, run ``.venv/bin/python scripts/gen_trimmed_model.py`` and
-    commit awsml_cli/data/botocore-<version>.*
-    """
-    # In a fresh interpreter: moto, once imported by any test in this worker,
-    # appends its own handler to botocore.handlers.BUILTIN_HANDLERS, which
-    # would change the event-alias table the generator computes.
-    proc = subprocess.run(
-        [sys.executable, str(REPO / "scripts" / "gen_trimmed_model.py"), "--check"],
-        capture_output=True,
-        text=True,
-        env={"PATH": os.environ.get("PATH", ""), "PYTHONHASHSEED": "0"},
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-
-
-def test_drift_check_is_independent_of_moto_import():
-    """Regression: the drift test failed in CI when moto had been imported
-    earlier in the same worker."""
-    import moto.core.models  # noqa: F401 - the import is the point
-
-    test_trimmed_data_matches_installed_botocore()
-
-
 def test_trimmed_data_is_used():
-    data = bf.TrimmedData.for_installed_botocore()
-    assert data is not None, "no valid data files for the installed botocore"
+    data = fastdata.for_installed_botocore()
+    assert data is not None, "no data derived for the installed botocore"
     session = fast_session()
     loader = session.get_component("data_loader")
     assert type(loader).__name__ == "FastLoader"
@@ -715,7 +684,7 @@ def test_waiter_and_paginator_hooks():
 
 def test_user_model_override_uses_full_model(monkeypatch, tmp_path):
     """A sagemaker folder in AWS_DATA_PATH may override or extend the model."""
-    api = bf.TrimmedData.for_installed_botocore().api_version
+    api = fastdata.for_installed_botocore().api_version
     full = botocore.loaders.Loader().load_service_model("sagemaker", "service-2")
     extras_dir = tmp_path / "data" / "sagemaker" / api
     extras_dir.mkdir(parents=True)
@@ -750,48 +719,6 @@ def test_user_endpoints_file_uses_stock_resolver(monkeypatch, tmp_path):
     resolver = fast_session()._get_internal_component("endpoint_resolver")
     assert type(resolver) is botocore.regions.EndpointResolver
     assert resolver.uses_builtin_data is False
-
-
-def test_other_botocore_version_is_stock(monkeypatch):
-    monkeypatch.setattr(botocore, "__version__", "0.0.0-not-installed")
-    session = fast_session()
-    assert type(session) is botocore.session.Session
-    assert type(session.get_component("data_loader")) is botocore.loaders.Loader
-    assert type(session._get_internal_component("endpoint_resolver")) is botocore.regions.EndpointResolver
-    assert call(session, Recorder())[0] == call(stock_session(), Recorder())[0]
-
-
-@pytest.mark.parametrize("damage", ["size", "format", "missing", "garbage"])
-def test_damaged_data_is_ignored(monkeypatch, tmp_path, damage):
-    import shutil
-
-    source = bf.data_prefix_for(botocore.__version__)
-    root = tmp_path / "data"
-    root.mkdir()
-    for path in Path(bf.DATA_ROOT).glob(os.path.basename(source) + "*"):
-        shutil.copy(path, root / path.name)
-    monkeypatch.setattr(bf, "DATA_ROOT", str(root))
-    manifest_path = Path(bf.data_prefix_for(botocore.__version__) + bf.MANIFEST_NAME)
-    assert bf.TrimmedData.for_installed_botocore() is not None  # the copy works
-    manifest = json.loads(manifest_path.read_text())
-    if damage == "size":
-        first = next(iter(manifest["sources"]))
-        manifest["sources"][first]["size"] += 1
-        manifest_path.write_text(json.dumps(manifest))
-    elif damage == "format":
-        manifest["format"] = bf.FORMAT + 1
-        manifest_path.write_text(json.dumps(manifest))
-    elif damage == "missing":
-        manifest_path.unlink()
-    else:
-        manifest_path.write_text("{not json")
-    monkeypatch.setattr(bf, "_VALIDATED", {})
-    assert bf.TrimmedData.for_installed_botocore() is None
-    session = fast_session()
-    assert type(session) is botocore.session.Session
-    assert type(session.get_component("data_loader")) is botocore.loaders.Loader
-    result, requests = call(session, Recorder())
-    assert result[0] == "ok" and len(requests) == 1
 
 
 # --------------------------------------------------------------------------
@@ -862,7 +789,9 @@ def _doc_run(kind, home):
 
 def test_imports_deferred_and_docstrings_identical(clean_env):
     stock = _doc_run("stock", clean_env)
+    cold = _doc_run("fast", clean_env)  # derives the data (and imports botocore.docs)
     fast = _doc_run("fast", clean_env)
+    assert "botocore.docs.service" in cold["before"]
     # Stock imports the documentation generator up front; the fast session
     # only the cheap docstring module and the stand-ins.
     assert "botocore.docs.service" in stock["before"] and "html.parser" in stock["before"]
