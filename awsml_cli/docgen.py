@@ -302,6 +302,24 @@ def _exit_status_blocks() -> list:
     return [["item", [["b", str(int(code))]], [_paragraph(EXIT_CODE_MEANINGS[code])]] for code in sorted(ExitCode)]
 
 
+def model_source() -> dict:
+    """Which SageMaker model the page documents: the botocore it came from, and a
+    digest of everything the page reads from it (DescribeTrainingJob and its shapes),
+    so that the drift test can tell a new model from a stale page."""
+    import hashlib
+    import json
+
+    import botocore
+    import botocore.loaders
+
+    from .fastdata import OPERATION_NAME, trim_service_model
+
+    model = botocore.loaders.Loader().load_service_model(SERVICE_MODEL, "service-2")
+    trimmed = trim_service_model(model, OPERATION_NAME)
+    digest = hashlib.sha256(json.dumps(trimmed, sort_keys=True).encode("utf-8")).hexdigest()
+    return {"botocore": botocore.__version__, "sagemaker_digest": digest}
+
+
 def build_page() -> dict:
     """The help page of ``awsml sagemaker describe-training-job``."""
     import botocore.session
@@ -375,6 +393,7 @@ def build_page() -> dict:
         "section": "1",
         "source": f"awsml {__version__}",
         "manual": "awsml Manual",
+        "model": model_source(),
         "sections": sections,
     }
 
@@ -396,6 +415,11 @@ def completion_table_module() -> str:
     return table_module(root)
 
 
+# The files that hold text from botocore's SageMaker model (the others come from
+# the Click tree alone).
+MODEL_ARTEFACTS = (HELP_DATA_DIR / f"{PAGE_NAME}.json", MAN_DIR / f"{PAGE_NAME}.1")
+
+
 def artefacts() -> dict[Path, str]:
     """Every generated file and the text it must hold."""
     from .completion import SCRIPT_FILES
@@ -406,7 +430,8 @@ def artefacts() -> dict[Path, str]:
     files[COMPLETION_TABLE] = completion_table_module()
     page = build_page()
     files[HELP_DATA_DIR / f"{PAGE_NAME}.json"] = dumps_page(page)
-    files[MAN_DIR / f"{PAGE_NAME}.1"] = to_roff(page, GENERATOR_NOTE)
+    note = f"{GENERATOR_NOTE} SageMaker model of botocore {page['model']['botocore']}."
+    files[MAN_DIR / f"{PAGE_NAME}.1"] = to_roff(page, note)
     # "man awsml" finds the same page.
     files[MAN_DIR / "awsml.1"] = f".so man1/{PAGE_NAME}.1\n"
     return files

@@ -166,6 +166,15 @@ def _job_response(job_name: str) -> dict:
                 "EnableMultipleJobs": False,
                 "PlacementSpecifications": [{"UltraServerId": "ultraserver-0123456789abcdef0", "InstanceCount": 1}],
             },
+            "InstancePreferences": [
+                {
+                    "InstanceType": "ml.m5.xlarge",
+                    "InstanceCount": 1,
+                    "TrainingPlanArns": [_sagemaker_arn("training-plan/churn-training-plan")],
+                },
+            ],
+            "SelectedInstanceType": "ml.m5.xlarge",
+            "SelectedInstanceCount": 1,
         },
         "WarmPoolStatus": {
             "Status": "Available",
@@ -278,6 +287,7 @@ def _job_response(job_name: str) -> dict:
             "Peft": "LORA",
             "EvaluationType": "BenchmarkEvaluation",
             "EvaluatorArn": _arn("lambda", "function:churn-reward-evaluator"),
+            "SequenceLength": "8K",
         },
         "MlflowConfig": {
             "MlflowResourceArn": _sagemaker_arn("mlflow-tracking-server/churn-tracking"),

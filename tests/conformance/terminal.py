@@ -88,7 +88,9 @@ def run_in_terminal(command: list[str], args: list[str], env: dict, columns: int
 
 
 def run_aws_in_terminal(args: list[str], env: dict, columns: int, **kwargs) -> helpers.Result:
-    return run_in_terminal(helpers.aws_command(), args, env, columns, **kwargs)
+    from tests import oracle_model
+
+    return run_in_terminal(helpers.aws_command(), args, oracle_model.for_aws(env), columns, **kwargs)
 
 
 def run_awsml_in_terminal(args: list[str], env: dict, columns: int, **kwargs) -> helpers.Result:

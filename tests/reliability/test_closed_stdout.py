@@ -50,13 +50,19 @@ def _command(program: str) -> list[str]:
     return helpers.aws_command() if program == "aws" else helpers.awsml_command()
 
 
+def _env(program: str, env: dict) -> dict:
+    from tests import oracle_model
+
+    return oracle_model.for_aws(env) if program == "aws" else env
+
+
 def reader_gone(program: str, args: list[str], env: dict) -> tuple[int, bytes]:
     """stdout is a pipe whose reading end was closed before the program started."""
     read_end, write_end = os.pipe()
     os.close(read_end)
     try:
         proc = subprocess.run(
-            [*_command(program), *args], env=env, stdin=subprocess.DEVNULL, stdout=write_end, stderr=subprocess.PIPE, timeout=120
+            [*_command(program), *args], env=_env(program, env), stdin=subprocess.DEVNULL, stdout=write_end, stderr=subprocess.PIPE, timeout=120
         )
     finally:
         os.close(write_end)
@@ -66,7 +72,7 @@ def reader_gone(program: str, args: list[str], env: dict) -> tuple[int, bytes]:
 def head_c1(program: str, args: list[str], env: dict) -> tuple[int, bytes]:
     """``program … | head -c1``: the reader takes one byte and leaves."""
     proc = subprocess.Popen(
-        [*_command(program), *args], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [*_command(program), *args], env=_env(program, env), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     proc.stdout.read(1)
     proc.stdout.close()
@@ -79,7 +85,7 @@ def fd_closed(program: str, args: list[str], env: dict) -> tuple[int, bytes]:
     """``program … >&-``: there is no descriptor 1 at all."""
     proc = subprocess.run(
         ["/bin/sh", "-c", 'exec "$@" >&-', "sh", *_command(program), *args],
-        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120,
+        env=_env(program, env), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120,
     )
     return proc.returncode, proc.stderr
 

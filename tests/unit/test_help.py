@@ -33,6 +33,20 @@ def page():
     return docgen.build_page()
 
 
+def shipped_model_is_installed() -> bool:
+    """Whether the shipped page documents the SageMaker model of the installed botocore."""
+    return helpdoc.load_page(docgen.PAGE_NAME).get("model", {}).get("sagemaker_digest") == (
+        docgen.model_source()["sagemaker_digest"]
+    )
+
+
+needs_shipped_model = pytest.mark.skipif(
+    "not shipped_model_is_installed()",
+    reason="the shipped help documents another botocore's SageMaker model (run python -m awsml_cli.docgen "
+    "on the newest botocore to update it); the Click-tree parts are still checked",
+)
+
+
 def section(page: dict, title: str) -> list:
     return next(s["blocks"] for s in page["sections"] if s["title"] == title)
 
@@ -55,20 +69,40 @@ def all_text(blocks: list) -> str:
 # ----------------------------------------------------------------------------- generated files
 
 
-def test_generated_files_are_up_to_date():
-    stale = [
+def _stale(paths) -> list[str]:
+    return [
         str(path.relative_to(helpers.REPO))
         for path, text in docgen.artefacts().items()
-        if not path.exists() or path.read_text(encoding="utf-8") != text
+        if path in paths and (not path.exists() or path.read_text(encoding="utf-8") != text)
     ]
+
+
+def test_generated_click_tree_files_are_up_to_date():
+    paths = set(docgen.artefacts()) - set(docgen.MODEL_ARTEFACTS)
+    assert len(paths) >= 5
+    stale = _stale(paths)
     assert stale == [], f"out of date: {stale}; run `python -m awsml_cli.docgen`"
 
 
+@needs_shipped_model
+def test_generated_model_files_are_up_to_date():
+    stale = _stale(set(docgen.MODEL_ARTEFACTS))
+    assert stale == [], f"out of date: {stale}; run `python -m awsml_cli.docgen`"
+
+
+def test_the_page_says_which_model_it_documents():
+    shipped = helpdoc.load_page(docgen.PAGE_NAME)["model"]
+    assert set(shipped) == {"botocore", "sagemaker_digest"} and len(shipped["sagemaker_digest"]) == 64
+    assert f"SageMaker model of botocore {shipped['botocore']}." in ROFF.read_text(encoding="utf-8").splitlines()[0]
+
+
+@needs_shipped_model
 def test_docgen_check_mode_reports_nothing_stale(capsys):
     assert docgen.main(["--check"]) == 0
     assert capsys.readouterr().out == ""
 
 
+@needs_shipped_model
 def test_shipped_page_is_the_generated_one(page):
     assert helpdoc.load_page(docgen.PAGE_NAME) == page
 
@@ -220,6 +254,7 @@ def test_emphasis_is_overstrike_as_man_does(page):
     assert plain == helpdoc.to_text(page, width=80)
 
 
+@needs_shipped_model
 def test_roff_and_text_say_the_same(page):
     groff = shutil.which("groff")
     if groff is None:
