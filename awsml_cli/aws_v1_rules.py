@@ -27,6 +27,11 @@ awsml builds the standard handler of every client itself, from botocore's own
 parts, with aws v1's rules; the legacy mode is botocore's own, unchanged
 since long before the oldest botocore awsml allows.
 
+**A blank CA bundle.** aws v1 1.46 refuses a CA bundle (``--ca-bundle``,
+``AWS_CA_BUNDLE``, ``ca_bundle``, ``REQUESTS_CA_BUNDLE``) that is empty or
+only white space, as it makes the client: ``Invalid CA bundle: ...``. Older
+botocore releases let it through; awsml refuses it on every one.
+
 **Whole bodies.** botocore 1.44 reads a response body that ends before its
 ``Content-Length`` as if it were complete, and parses what came; aws v1 calls
 the connection closed (``Connection was closed before we received a valid
@@ -50,6 +55,21 @@ def new_retries_enabled(environ=None) -> bool:
 def default_retry_mode(environ=None) -> str:
     """aws v1's retry mode when neither AWS_RETRY_MODE nor ``retry_mode`` is set."""
     return "standard" if new_retries_enabled(environ) else "legacy"
+
+
+def check_ca_bundle(verify, session, environ=None) -> None:
+    """Refuse a blank CA bundle where the client's ``verify`` comes from, as aws v1 does."""
+    if verify is None:
+        verify = session.get_config_variable("ca_bundle")
+    if verify is None:
+        verify = (os.environ if environ is None else environ).get("REQUESTS_CA_BUNDLE")
+    if isinstance(verify, str) and not verify.strip():
+        from botocore.exceptions import InvalidConfigError
+
+        raise InvalidConfigError(
+            error_msg="Invalid CA bundle: the configured value (ca_bundle, AWS_CA_BUNDLE, REQUESTS_CA_BUNDLE, "
+            "or verify) resolved to an empty or whitespace-only string. Provide a valid path to a CA bundle file."
+        )
 
 
 def apply(client, environ=None) -> None:

@@ -328,6 +328,9 @@ def _make_session_class():
 
         def create_client(self, *args, **kwargs):
             client = super().create_client(*args, **kwargs)
+            # After botocore's own checks, as the check of a newer botocore
+            # comes after them (it is made with the endpoint, last).
+            aws_v1_rules.check_ca_bundle(kwargs.get("verify"), self)
             aws_v1_rules.apply(client)
             return client
 

@@ -94,6 +94,14 @@ CA_CASES = [
     ("no-verify-ssl", ["--no-verify-ssl"], None, None, 1, 0),
     ("no-verify-beats-missing-bundle", ["--no-verify-ssl", "--ca-bundle", "{missing}"], None, None, 1, 0),
     ("no-verify-beats-env-bundle", ["--no-verify-ssl"], {"AWS_CA_BUNDLE": "{other}"}, None, 1, 0),
+    # An empty or blank bundle is an error before any connection in aws 1.46 (its copy of
+    # botocore checks it; botocore before 1.43.6x did not): awsml says the same on any.
+    ("empty-bundle-env", [], {"AWS_CA_BUNDLE": ""}, None, 0, 255),
+    ("blank-bundle-env", [], {"AWS_CA_BUNDLE": "  "}, None, 0, 255),
+    ("empty-bundle-flag", ["--ca-bundle", ""], None, None, 0, 255),
+    ("blank-bundle-config", [], None, "[default]\nca_bundle = \t\n", None, None),
+    ("empty-requests-ca-bundle", [], {"REQUESTS_CA_BUNDLE": ""}, None, 0, 255),
+    ("empty-bundle-env-no-verify", ["--no-verify-ssl"], {"AWS_CA_BUNDLE": ""}, None, 1, 0),
 ]
 
 
