@@ -139,7 +139,7 @@ def test_without_a_table_re_compiles_as_usual(tmp_path):
         "print(rc.install(), type(re._cache).__name__, bool(re.compile('a(?P<x>b)').match('ab')))\n"
     )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          env=helpers.clean_env(tmp_path / "home"))
+                          env=helpers.clean_env(tmp_path / "home", XDG_CACHE_HOME=None))
     assert proc.stdout.split() == ["False", "dict", "True"], proc.stderr
 
 
