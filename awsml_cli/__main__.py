@@ -73,9 +73,12 @@ def main(argv: list[str] | None = None, *, whole_process: bool = False) -> int:
 
             raise VersionRequested()
         if whole_process:
-            from .regex_cache import install
+            from .startup import speedups_enabled
 
-            install(record=True)
+            if speedups_enabled():
+                from .regex_cache import install
+
+                install(record=True)
         if argv in SKELETON_LINES:
             code = input_skeleton()
         else:

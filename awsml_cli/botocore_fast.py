@@ -152,8 +152,9 @@ def service_model_without_session(data_path: str | None) -> dict | None:
     can tell what it would load.
     """
     from .fastdata import for_installed_botocore
+    from .startup import speedups_enabled
 
-    data = for_installed_botocore()
+    data = for_installed_botocore() if speedups_enabled() else None
     if data is None:
         return None
     user_paths = []

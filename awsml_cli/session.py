@@ -98,7 +98,10 @@ def create_session(args: GlobalArgs):
     # so that the "Loading JSON file" lines name the same files as aws v1's.
     from .botocore_fast import make_session
 
-    session = make_session(None, cli_session_variables(), trim=not args.debug)
+    from .startup import speedups_enabled
+
+    fast = speedups_enabled()
+    session = make_session(None, cli_session_variables(), trim=fast and not args.debug, defer=fast)
 
     from . import __version__
 

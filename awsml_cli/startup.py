@@ -14,13 +14,21 @@ when memory is freed, never what awsml does or prints.
 from __future__ import annotations
 
 import gc
+import os
+
+
+def speedups_enabled() -> bool:
+    """False when ``AWSML_SPEEDUPS=off``: no cache, no trimmed data, no deferred
+    imports, no collector pause (to measure what they are worth, or to rule them
+    out when something looks wrong). What awsml prints is the same either way."""
+    return os.environ.get("AWSML_SPEEDUPS", "on") != "off"
 
 _paused = False
 
 
 def pause_collector() -> None:
     global _paused
-    if gc.isenabled():
+    if gc.isenabled() and speedups_enabled():
         gc.disable()
         _paused = True
 

@@ -292,3 +292,17 @@ def test_the_program_is_right_and_quiet_whatever_the_cache(tmp_path, corpus_serv
     debug = helpers.run_awsml([*_describe(corpus_server.url), "--debug"], env)
     assert debug.returncode == 0 and debug.stdout == expected.stdout
     assert b"awsml cache:" in debug.stderr
+
+
+@pytest.mark.parametrize("args", [["--output", "table"], ["--generate-cli-skeleton"], ["--query", "TrainingJobStatus"]])
+def test_without_speedups_the_same_output_and_no_cache(tmp_path, corpus_server, args):
+    home = tmp_path / "home"
+    env = helpers.clean_env(home, XDG_CACHE_HOME=None)
+    fast = helpers.run_awsml([*_describe(corpus_server.url), *args], env)
+    assert (home / ".cache" / "awsml").is_dir()
+    plain_home = tmp_path / "plain"
+    plain = helpers.run_awsml([*_describe(corpus_server.url), *args],
+                              helpers.clean_env(plain_home, XDG_CACHE_HOME=None, AWSML_SPEEDUPS="off"))
+    assert (plain.returncode, plain.stdout, plain.stderr) == (fast.returncode, fast.stdout, fast.stderr)
+    assert fast.returncode == 0 and fast.stdout
+    assert not (plain_home / ".cache").exists()
