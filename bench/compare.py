@@ -147,6 +147,14 @@ def workloads(bin_dir: Path, url: str) -> list[Workload]:
             kind="cold",
         )
     )
+    result.append(
+        Workload(
+            "describe (no speed-ups)",
+            Command([awsml, *describe, "--output", "json"], {"AWSML_SPEEDUPS": "off"}),
+            Command([aws, *describe, "--output", "json"]),
+            same_stdout=True,
+        )
+    )
     skeleton = ["sagemaker", "describe-training-job", "--generate-cli-skeleton"]
     result.append(Workload("--generate-cli-skeleton", Command([awsml, *skeleton]), Command([aws, *skeleton]),
                            same_stdout=True, kind="skeleton"))
