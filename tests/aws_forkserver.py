@@ -76,6 +76,7 @@ def _become_aws(request: dict) -> None:
     import signal
     import time
 
+    server_home = os.path.expanduser("~")  # what the imports computed paths from
     for target, fd in zip((0, 1, 2), request["fds"]):
         os.dup2(fd, target)
         os.close(fd)
@@ -87,10 +88,9 @@ def _become_aws(request: dict) -> None:
 
     # What awscli and botocore read from the environment when they are imported.
     import awscli
-    import botocore.loaders
 
     importlib.reload(awscli)  # AWS_DATA_PATH
-    botocore.loaders.Loader.CUSTOMER_DATA_PATH = os.path.join(os.path.expanduser("~"), ".aws", "models")
+    _rehome(server_home, os.path.expanduser("~"))
 
     # Standard streams as the interpreter makes them for pipes (UTF-8 locale).
     sys.stdin = sys.__stdin__ = io.TextIOWrapper(
@@ -113,6 +113,46 @@ def _become_aws(request: dict) -> None:
     except SystemExit as exc:
         _exit_quickly(exc)
         raise
+
+
+def _rehome(old: str, new: str) -> None:
+    """Paths under HOME that awscli and botocore computed when they were imported (in the
+    server, under its own HOME): the credential, SSO and history caches, the alias file,
+    ~/.aws/models. Module globals, class attributes and default argument values under
+    ``old`` are moved under ``new``, as a new process would have computed them."""
+    import types
+
+    if old == new:
+        return
+
+    def moved(value):
+        if isinstance(value, str) and (value == old or value.startswith(old + os.sep)):
+            return new + value[len(old):]
+        return value
+
+    def fix_defaults(function) -> None:
+        if isinstance(function, (staticmethod, classmethod)):
+            function = function.__func__
+        if isinstance(function, types.FunctionType) and function.__defaults__:
+            function.__defaults__ = tuple(moved(v) for v in function.__defaults__)
+
+    seen: set = set()
+    for name, module in list(sys.modules.items()):
+        if module is None or not name.startswith(("awscli", "botocore", "s3transfer")):
+            continue
+        for key, value in list(vars(module).items()):
+            if isinstance(value, str):
+                setattr(module, key, moved(value))
+            elif isinstance(value, type) and id(value) not in seen:
+                seen.add(id(value))
+                for attribute, member in list(vars(value).items()):
+                    if isinstance(member, str) and moved(member) is not member:
+                        setattr(value, attribute, moved(member))
+                    else:
+                        fix_defaults(member)
+            elif isinstance(value, types.FunctionType) and id(value) not in seen:
+                seen.add(id(value))
+                fix_defaults(value)
 
 
 def _exit_quickly(exc: SystemExit) -> None:
