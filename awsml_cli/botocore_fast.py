@@ -325,7 +325,15 @@ def _make_session_class():
 
     class AwsmlSession(botocore.session.Session):
         """botocore's Session; every client it makes follows aws v1's rules
-        (credential providers make their STS and SSO clients here too)."""
+        (credential providers make their STS and SSO clients here too), and
+        its credential providers use aws v1's credential cache."""
+
+        def _create_credential_resolver(self):
+            from .aws_v1_session import use_cli_credential_caches
+
+            resolver = super()._create_credential_resolver()
+            use_cli_credential_caches(resolver)
+            return resolver
 
         def create_client(self, *args, **kwargs):
             client = super().create_client(*args, **kwargs)
