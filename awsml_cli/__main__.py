@@ -44,7 +44,7 @@ SKELETON_LINES = (
 )
 
 
-def input_skeleton() -> int:
+def input_skeleton(argv: list[str]) -> int:
     """What the command tree runs for a skeleton line: the root's checks of no
     global options, then the operation with ``generate_cli_skeleton="input"``."""
     from . import globalargs
@@ -52,7 +52,7 @@ def input_skeleton() -> int:
     from .describe import DescribeOptions, run
 
     args = globalargs.resolve({})
-    return run(args, AppState(args), DescribeOptions(generate_cli_skeleton="input"))
+    return run(args, AppState(args, argv=argv), DescribeOptions(generate_cli_skeleton="input"))
 
 
 def main(argv: list[str] | None = None, *, whole_process: bool = False) -> int:
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None, *, whole_process: bool = False) -> int:
 
                 install(record=True)
         if argv in SKELETON_LINES:
-            code = input_skeleton()
+            code = input_skeleton(argv)
         else:
             from .cli import run
 
@@ -103,6 +103,11 @@ def main(argv: list[str] | None = None, *, whole_process: bool = False) -> int:
             sys.modules["awsml_cli.debuglog"].disable_debug_logging()
     if "awsml_cli.output" in sys.modules:
         sys.modules["awsml_cli.output"].finish()
+    from . import history
+    from .errors import ExitCode
+
+    # aws v1 leaves a usage error (its argument parser exits) out of the history.
+    history.finish(code, usage_error=code == ExitCode.USAGE)
     return code
 
 

@@ -9,7 +9,8 @@ class AppState:
     first needed (``--generate-cli-skeleton`` and ``help`` never need it;
     importing botocore's session is most of what a describe call costs)."""
 
-    def __init__(self, args):
+    def __init__(self, args, argv: list[str] | None = None):
+        from . import history
         from .session import check_timestamp_format
 
         self.args = args  # globalargs.GlobalArgs
@@ -23,6 +24,9 @@ class AppState:
 
             self.config = ConfigFiles(args.profile)
         check_timestamp_format(self.config)
+        # Where aws v1's session starts (its "session-initialized" handlers ran).
+        if argv is not None:
+            history.start(self.config, argv, lambda: self.session.user_agent())
 
     @property
     def session(self):

@@ -252,7 +252,7 @@ CONTEXT_SETTINGS = {"help_option_names": []}
 def root(ctx: click.Context, **values) -> None:
     from . import globalargs
 
-    ctx.obj = AppState(globalargs.resolve(values))
+    ctx.obj = AppState(globalargs.resolve(values), argv=ctx.meta.get("awsml.argv"))
 
 
 @root.group(SERVICE_NAME, cls=ServiceGroup, context_settings=CONTEXT_SETTINGS, help="Amazon SageMaker.")
@@ -338,4 +338,5 @@ sagemaker.add_command(HelpCommand("help", hidden=True, context_settings=CONTEXT_
 def run(argv: list[str]) -> int:
     """Parse ``argv`` and run the command; exceptions are left to the caller."""
     with root.make_context("awsml", list(argv)) as ctx:
+        ctx.meta["awsml.argv"] = list(argv)
         return root.invoke(ctx)

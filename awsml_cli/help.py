@@ -97,8 +97,10 @@ def _run_pager(command: list[str], text: str) -> bool:
 
 
 def show_help(ctx: click.Context) -> int:
+    from . import history
     from .helpdoc import load_page, to_text
 
+    history.note_help()
     page = load_page(page_for(ctx))
     if not _stdout_is_terminal():
         _write_stdout(to_text(page, width=80))

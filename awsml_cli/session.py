@@ -107,6 +107,10 @@ def create_session(args: GlobalArgs):
 
     session.user_agent_name = USER_AGENT_NAME
     session.user_agent_version = __version__
+    # As aws v1 names its botocore (its history records show this user agent).
+    import botocore
+
+    session.user_agent_extra = f"botocore/{botocore.__version__}"
     if args.profile:
         session.set_config_variable("profile", args.profile)
     if args.region:
