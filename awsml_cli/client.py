@@ -17,17 +17,14 @@ OPERATION = "DescribeTrainingJob"
 
 
 def client_config(args: GlobalArgs):
+    """What only the command's own client gets (the timeouts are the session's,
+    see session.create_session)."""
+    if args.sign_request:
+        return None
+    from botocore import UNSIGNED
     from botocore.config import Config
 
-    settings = {
-        "read_timeout": args.read_timeout,
-        "connect_timeout": args.connect_timeout,
-    }
-    if not args.sign_request:
-        from botocore import UNSIGNED
-
-        settings["signature_version"] = UNSIGNED
-    return Config(**settings)
+    return Config(signature_version=UNSIGNED)
 
 
 def create_client(session, args: GlobalArgs):

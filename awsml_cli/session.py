@@ -111,6 +111,11 @@ def create_session(args: GlobalArgs):
     import botocore
 
     session.user_agent_extra = f"botocore/{botocore.__version__}"
+    # As aws v1: the timeouts go into the session's default client configuration,
+    # so every client gets them, the STS client that assumes a role included.
+    from botocore.config import Config
+
+    session.set_default_client_config(Config(read_timeout=args.read_timeout, connect_timeout=args.connect_timeout))
     if args.profile:
         session.set_config_variable("profile", args.profile)
     if args.region:

@@ -131,8 +131,10 @@ def run_one(program: str, fault: Fault, tmp: Path, tls=None) -> Run:
         if fault.scheme:
             url = fault.scheme + "://" + url.split("://", 1)[1]
         args = [a.replace("{url}", url).replace("{tmp}", str(tmp / program)) for a in fault.args]
+        # The endpoint may be named in the environment too (AWS_ENDPOINT_URL_STS={url}).
+        run_env = {key: value.replace("{url}", url) for key, value in env.items()}
         started = time.monotonic()
-        result = run([*args, *debug], env, cwd=home)
+        result = run([*args, *debug], run_env, cwd=home)
         return result, time.monotonic() - started
 
     if fault.endpoint == "unaccepting":
