@@ -1,4 +1,4 @@
-"""JSON output, as aws v1 writes it: 4-space indent, raw UTF-8, `{}` prints nothing."""
+"""JSON output, as aws v1 writes it: 4-space indent, raw UTF-8, `{}` prints nothing, written piece by piece."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ def render(data: Any, stream: TextIO, options: RenderOptions = RenderOptions()) 
     # aws v1 prints nothing at all (not even a newline) for an empty object.
     if data == {}:
         return
-    # Render fully first: a failure must not leave half a document on stdout.
-    text = json.dumps(data, indent=4, ensure_ascii=False, default=_encode_extra)
-    stream.write(text + "\n")
+    # In json.dump's pieces, as aws v1 writes it: on a stream that cannot encode
+    # a character, the pieces before it are out and the error names the position
+    # inside the failing piece, as in aws.
+    json.dump(data, stream, indent=4, ensure_ascii=False, default=_encode_extra)
+    stream.write("\n")

@@ -159,7 +159,18 @@ SETTINGS_CASES = [
                                ("latin-1", "08-unicode-cjk-emoji")]
         for output in FORMATS
     ],
+    # JSON too: aws writes it in json.dump's pieces, so the pieces before the one that
+    # fails reach stdout, and the position is inside that piece.
+    *[
+        Case(f"stdout-{encoding}-{stem[:2]}-json{'-query' if query else ''}",
+             [*describe(stem), "--output", "json", *(["--query", query] if query else [])],
+             env={"PYTHONIOENCODING": encoding})
+        for encoding, stem in [("ascii", "02-failed-algorithm-error"), ("ascii", "14-rich-sample"),
+                               ("latin-1", "14-rich-sample"), ("latin-1", "08-unicode-cjk-emoji")]
+        for query in (None, "FailureReason", "[TrainingJobName, FailureReason]")
+    ],
     Case("stdout-c-locale-table", [*CJK, "--output", "table"], env={"LANG": "C"}),
+    Case("stdout-c-locale-json", [*CJK, "--output", "json"], env={"LANG": "C"}),
     # Literal results of every JSON type, in both formats.
     *[
         Case(f"{output}-literal-{qid}", [*RICH, *FORMATS[output], "--query", query])
