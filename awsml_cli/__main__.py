@@ -7,9 +7,9 @@ give the same result as the full path (tests compare the two):
 * exactly ``awsml --version``: the parser would stop at that token before
   doing anything else;
 * exactly ``awsml sagemaker describe-training-job --generate-cli-skeleton
-  [input]``: the three parser passes cannot fail on those tokens and yield no
-  global option, so the command body runs directly, as the tree would run it
-  (:func:`input_skeleton`);
+  [input]``, with no alias file: the three parser passes cannot fail on those
+  tokens and yield no global option, so the command body runs directly, as
+  the tree would run it (:func:`input_skeleton`);
 * a shell completion request (``_AWSML_COMPLETE``, console script only),
   answered from the committed completion table (:mod:`awsml_cli.completing`).
 
@@ -55,6 +55,15 @@ def input_skeleton(argv: list[str]) -> int:
     return run(args, AppState(args, argv=argv), DescribeOptions(generate_cli_skeleton="input"))
 
 
+def _has_alias_file() -> bool:
+    """An alias file can change what any command line means (``sagemaker = ...``)."""
+    import os
+
+    from .aliases import alias_file
+
+    return os.path.exists(alias_file())
+
+
 def main(argv: list[str] | None = None, *, whole_process: bool = False) -> int:
     """Run awsml on ``argv``; every exception becomes an exit code in errors.report.
 
@@ -79,7 +88,7 @@ def main(argv: list[str] | None = None, *, whole_process: bool = False) -> int:
                 from .regex_cache import install
 
                 install(record=True)
-        if argv in SKELETON_LINES:
+        if argv in SKELETON_LINES and not _has_alias_file():
             code = input_skeleton(argv)
         else:
             from .cli import run

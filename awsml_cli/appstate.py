@@ -24,9 +24,20 @@ class AppState:
 
             self.config = ConfigFiles(args.profile)
         check_timestamp_format(self.config)
+        self._tell_about_plugins()
         # Where aws v1's session starts (its "session-initialized" handlers ran).
         if argv is not None:
             history.start(self.config, argv, lambda: self.session.user_agent())
+
+    def _tell_about_plugins(self) -> None:
+        from .aws_v1_session import plugins_notice
+
+        # config: a session or configfiles.ConfigFiles (both have full_config).
+        line = plugins_notice(self.config.full_config)
+        if line:
+            import sys
+
+            sys.stderr.write(line)
 
     @property
     def session(self):

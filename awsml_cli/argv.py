@@ -173,11 +173,12 @@ class MainParse(Record):
     remaining: list[str]
 
 
-def parse_main(argv: Sequence[str], global_params: Iterable[click.Parameter], commands: Sequence[str]) -> MainParse:
+def parse_main(argv: Sequence[str], global_params: Iterable[click.Parameter], commands) -> MainParse:
+    """``commands``: the command words, a sequence or any container."""
     parser = _AwsArgumentParser()
     for param in global_params:
         _add_click_option(parser, param)
-    parser.add_argument("command", choices=list(commands))
+    parser.add_argument("command", choices=commands)
     namespace, remaining = parser.parse_known_args(list(argv))
     values = vars(namespace)
     command = values.pop("command")

@@ -82,3 +82,19 @@ def web_identity_cache_key(fetcher) -> str:
         arguments["Policy"] = json.loads(arguments["Policy"])
     digest = hashlib.sha1(json.dumps(arguments, sort_keys=True).encode("utf-8")).hexdigest()
     return fetcher._make_file_safe(digest)
+
+
+def plugins_notice(full_config: dict, environ=None) -> str | None:
+    """The line awsml writes when the config file names AWS CLI plugins.
+
+    aws v1 imports each module of the ``[plugins]`` section as it starts (and
+    crashes with a traceback on one it cannot import); awsml cannot run them
+    and says so, naming them, instead of pretending the file is fine.
+    """
+    plugins = full_config.get("plugins")
+    if not isinstance(plugins, dict) or not plugins:
+        return None
+    environ = os.environ if environ is None else environ
+    config_file = os.path.expanduser(environ.get("AWS_CONFIG_FILE", os.path.join("~", ".aws", "config")))
+    names = ", ".join(f"{name} ({module})" for name, module in plugins.items())
+    return f"awsml: not running the AWS CLI plugins in [plugins] of {config_file} (awsml runs no aws plugins): {names}\n"

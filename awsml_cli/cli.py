@@ -151,11 +151,27 @@ class RootGroup(click.Group):
         answer_request(self, prog_name, complete_var)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        parsed = aws_argv.parse_main(args, self.params, commands=[*self.commands])
+        from . import aliases
+
+        # aws v1 reads its alias file at every start; an alias is a command word
+        # (and wins over a command of the same name).
+        found = aliases.load()
+        commands = [*self.commands, *found]
+        parsed = aws_argv.parse_main(args, self.params, commands=commands)
+        command = parsed.command
+        if command in found:
+            ctx.meta["awsml.alias"] = (command, found)
+            command = ALIAS_COMMAND
         canonical = aws_argv.canonical_tokens(self.params, parsed.values)
-        remaining = super().parse_args(ctx, [*canonical, parsed.command, *parsed.remaining])
+        remaining = super().parse_args(ctx, [*canonical, command, *parsed.remaining])
         ctx.params.update(aws_argv.passthrough_values(parsed.values))
+        ctx.meta["awsml.global_values"] = dict(parsed.values)
         return remaining
+
+    def get_command(self, ctx: click.Context, cmd_name: str):
+        if cmd_name == ALIAS_COMMAND:
+            return _ALIAS
+        return super().get_command(ctx, cmd_name)
 
 
 class ServiceGroup(click.Group):
@@ -223,6 +239,59 @@ class OperationCommand(click.Command):
 
             return show_help(ctx)
         return super().invoke(ctx)
+
+
+class AliasCommand(click.Command):
+    """A word from ``~/.aws/cli/alias`` (see :mod:`awsml_cli.aliases`), run once the
+    global options are accepted and the session has started, as aws v1 runs it."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["awsml.alias_args"] = list(args)
+        return []
+
+    def invoke(self, ctx: click.Context):
+        from . import aliases, globalargs
+        from .errors import AwsmlError
+
+        name, found = ctx.meta["awsml.alias"]
+        args = ctx.meta["awsml.alias_args"]
+        state = ctx.find_object(AppState)
+        values = dict(ctx.meta.get("awsml.global_values", {}))
+        for _ in range(len(found) + 1):
+            value = found[name]
+            if value.startswith("!"):
+                return aliases.ShellAlias(name, value[1:]).run(args)
+            words = aliases.split_value(name, value)
+            parsed = aws_argv.parse_main(words, root.params, commands=_AnyWord())
+            given = {key: value for key, value in parsed.values.items() if value is not None}
+            aliases.check_globals(name, given)
+            if given:
+                # The alias's global options win; aws v1 checks them as it checks the command line's.
+                values.update(given)
+                state.args = globalargs.resolve(values)
+            args = [*parsed.remaining, *args]
+            if parsed.command in found and parsed.command != name:
+                name = parsed.command  # an alias of an alias
+                continue
+            if parsed.command not in root.commands:
+                raise AwsmlError(
+                    f'awsml implements only "sagemaker describe-training-job": the alias "{name}" in '
+                    f"{aliases.alias_file()} runs \"aws {parsed.command}\""
+                )
+            command = root.commands[parsed.command]
+            with command.make_context(parsed.command, args, parent=ctx) as sub_ctx:
+                return command.invoke(sub_ctx)
+        raise AwsmlError(f'The aliases in {aliases.alias_file()} refer to each other without end')
+
+
+class _AnyWord:
+    """The command words an alias may name: any (aws v1 knows every service)."""
+
+    def __contains__(self, word) -> bool:
+        return True
+
+    def __iter__(self):
+        return iter(())
 
 
 class HelpCommand(click.Command):
@@ -329,6 +398,11 @@ def describe_training_job(state: AppState, **options) -> int:
 
     return run(state.args, state, DescribeOptions(**options))
 
+
+# The command an alias word runs: not in the tree (no help page, no completion);
+# RootGroup.get_command hands it out under a name no command line can hold.
+ALIAS_COMMAND = "\x00alias"
+_ALIAS = AliasCommand(ALIAS_COMMAND, hidden=True, context_settings=CONTEXT_SETTINGS)
 
 # ``help`` is a command word in aws v1 at every level.
 root.add_command(HelpCommand("help", hidden=True, context_settings=CONTEXT_SETTINGS))

@@ -58,6 +58,7 @@ class ConfigFiles:
     def _file_variable(self, env_var: str, default: str) -> str:
         return self._environ[env_var] if env_var in self._environ else default
 
+    @property
     def full_config(self) -> dict:
         """Both files, as ``Session.full_config`` (read once)."""
         if self._full_config is None:
@@ -89,7 +90,7 @@ class ConfigFiles:
         """The chosen profile's settings, as ``Session.get_scoped_config``
         (raises botocore's ProfileNotFound for a profile that does not exist)."""
         profile = self.profile_name()
-        profiles = self.full_config()["profiles"]
+        profiles = self.full_config["profiles"]
         if profile is None:
             return profiles.get("default", {})
         if profile not in profiles:
