@@ -22,7 +22,10 @@ from awsml_cli.formatters import RenderOptions
 from awsml_cli.formatters import text as text_renderer
 from awsml_cli.formatters.errors import RenderError
 
-SAMPLES = Path("/work/shared/reference/samples")
+# aws v1's own output, recorded (tests/samples/README.md; tests/unit/test_samples.py reruns aws on them).
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+# The reference "rich" response as it came over the wire (the samples are aws's output of it).
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -81,7 +84,7 @@ def rich():
 
 
 def test_rich_json_sample_is_what_botocore_parses_from_the_wire(rich):
-    parsed = parse_wire((SAMPLES / "rich_wire.json").read_bytes())
+    parsed = parse_wire((CORPUS / "14-rich-sample.json").read_bytes())
     assert parsed == rich
     assert list(parsed) == list(rich)
     assert list(parsed["ResourceConfig"]) == list(rich["ResourceConfig"])
@@ -93,7 +96,7 @@ def test_rich_sample_byte_for_byte(rich):
 
 
 def test_rich_sample_from_wire_byte_for_byte():
-    data = parse_wire((SAMPLES / "rich_wire.json").read_bytes())
+    data = parse_wire((CORPUS / "14-rich-sample.json").read_bytes())
     assert awsml(data) == (read_sample("rich_text.txt"), None)
 
 

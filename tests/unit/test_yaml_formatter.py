@@ -24,7 +24,8 @@ from awsml_cli import formatters
 from awsml_cli.formatters import RenderOptions
 from awsml_cli.formatters import yaml_output, yaml_stream
 
-SAMPLES = Path("/work/shared/reference/samples")
+# aws v1's own output, recorded (tests/samples/README.md; tests/unit/test_samples.py reruns aws on them).
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 GOLDEN = Path(__file__).parent / "golden"
 
 
