@@ -85,15 +85,19 @@ def _global_options() -> list[click.Option]:
     # Same names, kinds and order as aws v1's global options: the order decides
     # how "ambiguous option" errors list candidates.
     return [
-        AwsOption(["--debug"], is_flag=True, default=None, help="Turn on debug logging (secrets are redacted)."),
-        AwsOption(["--endpoint-url"], metavar="URL", help="Override the command's default URL with the given URL."),
-        AwsOption(["--no-verify-ssl"], is_flag=True, default=None, help="Do not verify SSL certificates."),
-        AwsOption(["--no-paginate"], is_flag=True, default=None, help="Disable automatic pagination (no effect for this operation)."),
+        AwsOption(["--debug"], is_flag=True, default=None, help="Turn on debug logging. awsml redacts secrets in it."),
+        AwsOption(["--endpoint-url"], metavar="URL", help="Override command's default URL with the given URL."),
+        AwsOption(["--no-verify-ssl"], is_flag=True, default=None, help="By default, the AWS CLI uses SSL when communicating with AWS services. For each SSL "
+            "connection, the AWS CLI will verify SSL certificates. This option overrides the default "
+            "behavior of verifying SSL certificates."),
+        AwsOption(["--no-paginate"], is_flag=True, default=None, help="Disable automatic pagination. If automatic pagination is disabled, the AWS CLI will only "
+            "make one call, for the first page of results. (This operation has one page.)"),
         AwsOption(
             ["--output"],
             # aws v1's choices, then aws v2's YAML outputs, then awsml's view for people.
             type=click.Choice(list(CLI_OUTPUT_CHOICES)),
-            help="The formatting style for command output (summary: a view for people, not scripts).",
+            help="The formatting style for command output. awsml adds aws v2's yaml and yaml-stream, and "
+            "summary, a view for people, not scripts.",
         ),
         AwsOption(["--query"], metavar="JMESPATH", help="A JMESPath query to use in filtering the response data."),
         AwsOption(["--profile"], metavar="NAME", help="Use a specific profile from your credential file."),
@@ -101,23 +105,33 @@ def _global_options() -> list[click.Option]:
         AwsOption(
             ["--color"],
             type=click.Choice(["on", "off", "auto"]),
-            help="Turn on/off color output (table output only). Default: auto.",
+            help="Turn on/off color output. Only table output has colour; the default is auto.",
         ),
-        AwsOption(["--no-sign-request"], is_flag=True, default=None, help="Do not sign requests; no credentials are loaded."),
-        AwsOption(["--ca-bundle"], metavar="PATH", help="The CA certificate bundle to use when verifying SSL certificates."),
+        AwsOption(["--no-sign-request"], is_flag=True, default=None, help="Do not sign requests. Credentials will not be loaded if this argument is provided."),
+        AwsOption(["--ca-bundle"], metavar="PATH", help="The CA certificate bundle to use when verifying SSL certificates. Overrides config/env settings."),
         AwsOption(
             ["--cli-read-timeout"],
             metavar="SECONDS",
-            help="The maximum socket read time in seconds; 0 blocks forever. Default: 60.",
+            help="The maximum socket read time in seconds. If the value is set to 0, the socket read will be "
+            "blocking and not timeout. The default value is 60 seconds.",
         ),
         AwsOption(
             ["--cli-connect-timeout"],
             metavar="SECONDS",
-            help="The maximum socket connect time in seconds; 0 blocks forever. Default: 60.",
+            help="The maximum socket connect time in seconds. If the value is set to 0, the socket connect "
+            "will be blocking and not timeout. The default value is 60 seconds.",
         ),
         # Accepted for compatibility (it changes how aws v1 abbreviates --v);
         # awsml has no v1-to-v2 migration warnings to print.
-        AwsOption(["--v2-debug"], is_flag=True, default=None, hidden=True),
+        AwsOption(
+            ["--v2-debug"],
+            is_flag=True,
+            default=None,
+            help="Enable AWS CLI v2 migration assistance. Prints warnings if the command would face a "
+            "breaking change after swapping AWS CLI v1 for AWS CLI v2 in the current environment. Prints "
+            "one warning for each breaking change detected. awsml accepts it and prints no warnings: "
+            "this command's output is the same in both.",
+        ),
         AwsOption(["--version"], is_flag=True, default=None, help="Display the version of this tool."),
     ]
 
@@ -345,8 +359,11 @@ def sagemaker() -> None:
 @click.option(
     "--cli-input-json",
     metavar="JSON",
-    help="Read the request from a JSON document (inline, file:// or fileb://); "
-    "options given on the command line win.",
+    help="Performs service operation based on the JSON string provided. The JSON string follows the "
+    "format provided by --generate-cli-skeleton. If other arguments are provided on the command line, "
+    "the CLI values will override the JSON-provided values. It is not possible to pass arbitrary binary "
+    "values using a JSON-provided value as the string will be taken literally. Also file://, fileb:// "
+    "and http(s):// references.",
 )
 @click.option(
     "--cli-input-yaml",
@@ -363,8 +380,11 @@ def sagemaker() -> None:
     aws_choices=("input", "output"),
     is_flag=False,
     flag_value="input",
-    help="Print a request skeleton (input, the default; yaml-input for YAML) or a realistic "
-    "sample response (output, formatted by --output and --query) without calling the service.",
+    help="Prints a JSON skeleton to standard output without sending an API request. If provided with "
+    "no value or the value input, prints a sample input JSON that can be used as an argument for "
+    "--cli-input-json. If provided with the value output, it validates the command inputs and returns "
+    "a sample output JSON for that command. awsml's output sample is realistic and follows --output "
+    "and --query; yaml-input prints the skeleton as YAML for --cli-input-yaml.",
 )
 @click.option(
     "--wait",

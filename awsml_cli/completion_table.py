@@ -13,7 +13,7 @@ TABLE = {'group': True,
               'optional_value': False,
               'choices': None,
               'path': False,
-              'help': 'Turn on debug logging (secrets are redacted).'},
+              'help': 'Turn on debug logging. awsml redacts secrets in it.'},
              {'name': 'endpoint_url',
               'long': ['--endpoint-url'],
               'hidden': False,
@@ -21,7 +21,7 @@ TABLE = {'group': True,
               'optional_value': False,
               'choices': None,
               'path': False,
-              'help': "Override the command's default URL with the given URL."},
+              'help': "Override command's default URL with the given URL."},
              {'name': 'no_verify_ssl',
               'long': ['--no-verify-ssl'],
               'hidden': False,
@@ -29,7 +29,9 @@ TABLE = {'group': True,
               'optional_value': False,
               'choices': None,
               'path': False,
-              'help': 'Do not verify SSL certificates.'},
+              'help': 'By default, the AWS CLI uses SSL when communicating with AWS services. For each SSL '
+                      'connection, the AWS CLI will verify SSL certificates. This option overrides the '
+                      'default behavior of verifying SSL certificates.'},
              {'name': 'no_paginate',
               'long': ['--no-paginate'],
               'hidden': False,
@@ -37,7 +39,8 @@ TABLE = {'group': True,
               'optional_value': False,
               'choices': None,
               'path': False,
-              'help': 'Disable automatic pagination (no effect for this operation).'},
+              'help': 'Disable automatic pagination. If automatic pagination is disabled, the AWS CLI will '
+                      'only make one call, for the first page of results. (This operation has one page.)'},
              {'name': 'output',
               'long': ['--output'],
               'hidden': False,
@@ -45,7 +48,8 @@ TABLE = {'group': True,
               'optional_value': False,
               'choices': ['json', 'text', 'table', 'yaml', 'yaml-stream', 'summary'],
               'path': False,
-              'help': 'The formatting style for command output (summary: a view for people, not scripts).'},
+              'help': "The formatting style for command output. awsml adds aws v2's yaml and yaml-stream, "
+                      'and summary, a view for people, not scripts.'},
              {'name': 'query',
               'long': ['--query'],
               'hidden': False,
@@ -77,7 +81,7 @@ TABLE = {'group': True,
               'optional_value': False,
               'choices': ['on', 'off', 'auto'],
               'path': False,
-              'help': 'Turn on/off color output (table output only). Default: auto.'},
+              'help': 'Turn on/off color output. Only table output has colour; the default is auto.'},
              {'name': 'no_sign_request',
               'long': ['--no-sign-request'],
               'hidden': False,
@@ -85,7 +89,7 @@ TABLE = {'group': True,
               'optional_value': False,
               'choices': None,
               'path': False,
-              'help': 'Do not sign requests; no credentials are loaded.'},
+              'help': 'Do not sign requests. Credentials will not be loaded if this argument is provided.'},
              {'name': 'ca_bundle',
               'long': ['--ca-bundle'],
               'hidden': False,
@@ -93,7 +97,8 @@ TABLE = {'group': True,
               'optional_value': False,
               'choices': None,
               'path': True,
-              'help': 'The CA certificate bundle to use when verifying SSL certificates.'},
+              'help': 'The CA certificate bundle to use when verifying SSL certificates. Overrides '
+                      'config/env settings.'},
              {'name': 'cli_read_timeout',
               'long': ['--cli-read-timeout'],
               'hidden': False,
@@ -101,7 +106,8 @@ TABLE = {'group': True,
               'optional_value': False,
               'choices': None,
               'path': False,
-              'help': 'The maximum socket read time in seconds; 0 blocks forever. Default: 60.'},
+              'help': 'The maximum socket read time in seconds. If the value is set to 0, the socket read '
+                      'will be blocking and not timeout. The default value is 60 seconds.'},
              {'name': 'cli_connect_timeout',
               'long': ['--cli-connect-timeout'],
               'hidden': False,
@@ -109,15 +115,19 @@ TABLE = {'group': True,
               'optional_value': False,
               'choices': None,
               'path': False,
-              'help': 'The maximum socket connect time in seconds; 0 blocks forever. Default: 60.'},
+              'help': 'The maximum socket connect time in seconds. If the value is set to 0, the socket '
+                      'connect will be blocking and not timeout. The default value is 60 seconds.'},
              {'name': 'v2_debug',
               'long': ['--v2-debug'],
-              'hidden': True,
+              'hidden': False,
               'takes_value': False,
               'optional_value': False,
               'choices': None,
               'path': False,
-              'help': None},
+              'help': 'Enable AWS CLI v2 migration assistance. Prints warnings if the command would face a '
+                      'breaking change after swapping AWS CLI v1 for AWS CLI v2 in the current environment. '
+                      'Prints one warning for each breaking change detected. awsml accepts it and prints no '
+                      "warnings: this command's output is the same in both."},
              {'name': 'version',
               'long': ['--version'],
               'hidden': False,
@@ -155,13 +165,30 @@ TABLE = {'group': True,
                                                                                 'optional_value': False,
                                                                                 'choices': None,
                                                                                 'path': False,
-                                                                                'help': 'Read the request '
-                                                                                        'from a JSON '
-                                                                                        'document (inline, '
-                                                                                        'file:// or '
-                                                                                        'fileb://); options '
-                                                                                        'given on the '
-                                                                                        'command line win.'},
+                                                                                'help': 'Performs service '
+                                                                                        'operation based on '
+                                                                                        'the JSON string '
+                                                                                        'provided. The JSON '
+                                                                                        'string follows the '
+                                                                                        'format provided by '
+                                                                                        '--generate-cli-skeleton. '
+                                                                                        'If other arguments '
+                                                                                        'are provided on the '
+                                                                                        'command line, the '
+                                                                                        'CLI values will '
+                                                                                        'override the '
+                                                                                        'JSON-provided '
+                                                                                        'values. It is not '
+                                                                                        'possible to pass '
+                                                                                        'arbitrary binary '
+                                                                                        'values using a '
+                                                                                        'JSON-provided value '
+                                                                                        'as the string will '
+                                                                                        'be taken literally. '
+                                                                                        'Also file://, '
+                                                                                        'fileb:// and '
+                                                                                        'http(s):// '
+                                                                                        'references.'},
                                                                                {'name': 'cli_input_yaml',
                                                                                 'long': ['--cli-input-yaml'],
                                                                                 'hidden': False,
@@ -188,18 +215,33 @@ TABLE = {'group': True,
                                                                                             'output',
                                                                                             'yaml-input'],
                                                                                 'path': False,
-                                                                                'help': 'Print a request '
-                                                                                        'skeleton (input, '
-                                                                                        'the default; '
-                                                                                        'yaml-input for '
-                                                                                        'YAML) or a '
-                                                                                        'realistic sample '
-                                                                                        'response (output, '
-                                                                                        'formatted by '
+                                                                                'help': 'Prints a JSON '
+                                                                                        'skeleton to '
+                                                                                        'standard output '
+                                                                                        'without sending an '
+                                                                                        'API request. If '
+                                                                                        'provided with no '
+                                                                                        'value or the value '
+                                                                                        'input, prints a '
+                                                                                        'sample input JSON '
+                                                                                        'that can be used as '
+                                                                                        'an argument for '
+                                                                                        '--cli-input-json. '
+                                                                                        'If provided with '
+                                                                                        'the value output, '
+                                                                                        'it validates the '
+                                                                                        'command inputs and '
+                                                                                        'returns a sample '
+                                                                                        'output JSON for '
+                                                                                        'that command. '
+                                                                                        "awsml's output "
+                                                                                        'sample is realistic '
+                                                                                        'and follows '
                                                                                         '--output and '
-                                                                                        '--query) without '
-                                                                                        'calling the '
-                                                                                        'service.'},
+                                                                                        '--query; yaml-input '
+                                                                                        'prints the skeleton '
+                                                                                        'as YAML for '
+                                                                                        '--cli-input-yaml.'},
                                                                                {'name': 'wait',
                                                                                 'long': ['--wait'],
                                                                                 'hidden': False,

@@ -77,7 +77,7 @@ class _HtmlToBlocks(HTMLParser):
     """
 
     _INLINE = {"code": "b", "b": "b", "strong": "b", "i": "i", "em": "i"}
-    _LABELS = {"note": "Note:", "important": "Important:"}
+    _LABELS = {"note": "NOTE:", "important": "WARNING:"}  # as aws v1 labels them
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

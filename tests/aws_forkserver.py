@@ -92,19 +92,19 @@ def _become_aws(request: dict) -> None:
     importlib.reload(awscli)  # AWS_DATA_PATH
     _rehome(server_home, os.path.expanduser("~"))
 
-    # Standard streams as the interpreter makes them for pipes (UTF-8 locale).
-    sys.stdin = sys.__stdin__ = io.TextIOWrapper(
-        io.BufferedReader(io.FileIO(0, "r", closefd=False)), encoding="utf-8", errors="strict"
-    )
-    sys.stdout = sys.__stdout__ = io.TextIOWrapper(
-        io.BufferedWriter(io.FileIO(1, "w", closefd=False)), encoding="utf-8", errors="strict"
-    )
-    sys.stderr = sys.__stderr__ = io.TextIOWrapper(
-        io.BufferedWriter(io.FileIO(2, "w", closefd=False)),
-        encoding="utf-8",
-        errors="backslashreplace",
-        line_buffering=True,
-    )
+    # Standard streams as the interpreter makes them for pipes: the server was started
+    # the way can_fork() requires a run to be (the same locale, no PYTHON* variable but
+    # the network guard), so its own streams have the settings a new aws process gets.
+    # (Pipes: stderr is line-buffered, the others are not.)
+    def like(stream, fd: int, mode: str):
+        raw = io.FileIO(fd, mode, closefd=False)
+        buffered = io.BufferedReader(raw) if mode == "r" else io.BufferedWriter(raw)
+        return io.TextIOWrapper(buffered, encoding=stream.encoding, errors=stream.errors, line_buffering=fd == 2)
+
+    settings = sys.__stdin__, sys.__stdout__, sys.__stderr__
+    sys.stdin = sys.__stdin__ = like(settings[0], 0, "r")
+    sys.stdout = sys.__stdout__ = like(settings[1], 1, "w")
+    sys.stderr = sys.__stderr__ = like(settings[2], 2, "w")
     script = request["script"]
     sys.argv = [script, *request["args"]]
     sys.path[0] = os.path.dirname(script)
@@ -159,14 +159,18 @@ def _exit_quickly(exc: SystemExit) -> None:
     """End the child as the interpreter would, without tearing down the inherited heap.
 
     Finalising the interpreter touches every object the parent imported, which
-    copies its whole heap into the child (a third of a run). So when the exit is
-    an ordinary one, this does what finalisation would show from outside (the
-    exit status of SystemExit, non-daemon threads joined, atexit functions, a
-    flush of stdout and stderr) and leaves with ``os._exit``. Anything unusual
-    (a non-integer code, a flush that fails) is left to the interpreter, which
-    then prints and exits as a real aws process does.
+    copies its whole heap into the child (about a quarter of a run). So when the
+    exit is an ordinary one, this does what finalisation would show from outside
+    (the exit status of SystemExit, non-daemon threads joined, atexit functions,
+    unreachable objects collected with their finalisers, a flush of stdout and
+    stderr) and leaves with ``os._exit``. Anything unusual is left to the
+    interpreter, which then finishes as a real aws process does: a non-integer
+    code, a flush that fails, and a run that left open something only
+    finalisation closes (a database such as the CLI history, a file other than the
+    standard streams), because closing it can change what is on disk.
     """
     import atexit
+    import gc
     import threading
 
     code = exc.code
@@ -176,12 +180,41 @@ def _exit_quickly(exc: SystemExit) -> None:
         return
     threading._shutdown()  # what the interpreter does first at exit
     atexit._run_exitfuncs()
+    gc.collect()  # the server's objects are frozen: this walks only the run's own
+    if _left_open():
+        # Finalisation frees what the run left open through the module objects, cycles
+        # with the server's frozen objects included: let its collector see them again.
+        gc.unfreeze()
+        return
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except Exception:  # noqa: BLE001 - the interpreter reports it (exit 120)
         return
     os._exit(code & 0xFF)
+
+
+def _left_open() -> bool:
+    """Whether the run left open a database connection or a file (not a standard stream)."""
+    import gc
+    import io
+    import sqlite3
+
+    standard = {id(s) for s in (sys.stdin, sys.stdout, sys.stderr, sys.__stdin__, sys.__stdout__, sys.__stderr__)}
+    for obj in gc.get_objects():  # the frozen (server's) objects are not listed
+        if isinstance(obj, sqlite3.Connection):
+            try:
+                obj.total_changes
+            except sqlite3.ProgrammingError:  # closed
+                continue
+            return True
+        if isinstance(obj, io.IOBase) and id(obj) not in standard:
+            try:
+                if not obj.closed and obj.fileno() > 2:
+                    return True
+            except (ValueError, OSError):
+                continue
+    return False
 
 
 def _server_main() -> None:
@@ -206,7 +239,11 @@ def can_fork(env: dict, stdin) -> bool:
         return False
     if any(key in env for key in IMPORT_TIME_VARIABLES):
         return False
-    return not any(key.startswith(("PYTHON", "LC_")) for key in env)
+    # The network guard on PYTHONPATH is the server's own (it was started with it).
+    from tests.helpers import GUARD_DIR
+
+    return not any(key.startswith(("PYTHON", "LC_")) for key in env
+                   if not (key == "PYTHONPATH" and env[key] == str(GUARD_DIR)))
 
 
 # Variables aws's modules read once, when they are imported, into values other
@@ -223,6 +260,9 @@ class ForkServer:
         self._home = tempfile.TemporaryDirectory(prefix="aws-forkserver-")
         # A neutral environment for the imports; each child gets its test's own.
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": self._home.name, "LANG": "C.UTF-8"}
+        from tests.helpers import guarded
+
+        env = guarded(env)
         self._process = subprocess.Popen(
             [sys.executable, __file__, str(theirs.fileno())],
             pass_fds=[theirs.fileno()],

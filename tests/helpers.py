@@ -29,6 +29,11 @@ REPO = Path(__file__).resolve().parent.parent
 TEST_CACHE_HOME = tempfile.mkdtemp(prefix="awsml-tests-cache-")
 atexit.register(shutil.rmtree, TEST_CACHE_HOME, True)
 
+# The network guard every process the tests start loads (tests/netguard/sitecustomize.py),
+# and the log it records refused connections in (set by tests/conftest.py for the session).
+GUARD_DIR = REPO / "tests" / "netguard"
+NETWORK_LOG_VARIABLE = "AWSML_TESTS_NETWORK_LOG"
+
 FAKE_ACCESS_KEY = "AKIAFAKEACCESSKEY123"
 FAKE_SECRET_KEY = "FAKESECRETkeyDONOTLEAK0123456789abcdefgh"
 FAKE_SESSION_TOKEN = "FAKESESSIONTOKENxyz123DONOTLEAK"
@@ -80,6 +85,25 @@ def clean_env(home: Path, credentials: bool = True, region: str | None = "us-eas
             env.pop(key, None)
         else:
             env[key] = value
+    return guarded(env)
+
+
+def network_records() -> list[str]:
+    """What the network guard has refused so far in this session (one line each)."""
+    log = os.environ.get(NETWORK_LOG_VARIABLE)
+    if not log or not os.path.exists(log):
+        return []
+    with open(log, encoding="utf-8") as handle:
+        return handle.read().splitlines()
+
+
+def guarded(env: dict) -> dict:
+    """``env`` with the network guard first on PYTHONPATH (when the session has one)."""
+    log = os.environ.get(NETWORK_LOG_VARIABLE)
+    if log:
+        env[NETWORK_LOG_VARIABLE] = log
+        paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(GUARD_DIR)]
+        env["PYTHONPATH"] = os.pathsep.join([str(GUARD_DIR), *paths])
     return env
 
 
@@ -134,15 +158,48 @@ def run_aws_process(args: list[str], env: dict, **kwargs) -> Result:
     return run(aws_command(), args, oracle_model.for_aws(env), **kwargs)
 
 
-def error_text(stderr: bytes) -> bytes:
-    """The part of stderr that carries the error, which must match aws byte for byte.
+# What stands above aws v1's usage errors: a notice about aws v2 (after a bare
+# "usage: " and a carriage return), then the usage block. awsml prints its own usage
+# block (a listed difference); everything else on stderr must be byte for byte aws's.
+AWS_V2_NOTICE = (
+    b"usage: \rNote: AWS CLI version 2, the latest major version of the AWS CLI, is now stable and "
+    b"recommended for general use. For more information, see the AWS CLI version 2 installation "
+    b"instructions at: https://docs.aws.amazon.com/cli/latest/userguide/install-cliv2.html\n\n"
+)
+AWS_USAGE = (
+    b"usage: aws [options] <command> <subcommand> [<subcommand> ...] [parameters]\n"
+    b"To see help text, you can run:\n\n  aws help\n  aws <command> help\n  aws <command> <subcommand> help\n"
+)
+USAGE_MARK = b"<usage block>\n"
 
-    The usage block above argparse-style errors names the program and differs
-    on purpose (awsml prints its own); everything from the ``aws: error:`` or
-    ``Unknown options:`` line on must be identical, and so must any other stderr.
-    """
-    for marker in (b"aws: error:", b"Unknown options:"):
-        position = stderr.find(marker)
-        if position >= 0:
-            return stderr[position:]
+
+def _awsml_usage() -> bytes:
+    from awsml_cli.errors import USAGE
+
+    return b"usage: " + USAGE.encode()
+
+
+def error_text(stderr: bytes) -> bytes:
+    """stderr as it must match aws's byte for byte: all of it, with each program's
+    usage block (and aws's notice about aws v2 above it) written as one mark."""
+    for block in (AWS_V2_NOTICE + AWS_USAGE, AWS_USAGE, _awsml_usage()):
+        if stderr.startswith(block):
+            return USAGE_MARK + stderr[len(block):]
     return stderr
+
+
+def system_tool(name: str) -> str:
+    """The path of a system program some tests need (bash, zsh, fish, groff: Debian
+    packages that .ci/run installs). Without it the test skips and says so, except
+    when ``AWSML_TESTS_REQUIRE_TOOLS=1`` (set by .ci/run): there a missing tool fails."""
+    import shutil
+
+    import pytest
+
+    path = shutil.which(name)
+    if path:
+        return path
+    reason = f"{name} is not installed (apt-get install {name}; .ci/run installs it)"
+    if os.environ.get("AWSML_TESTS_REQUIRE_TOOLS") == "1":
+        pytest.fail(reason)
+    pytest.skip(reason)

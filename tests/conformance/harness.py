@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests import helpers
+from tests import comparisons, helpers
 
 
 @dataclass
@@ -54,7 +54,7 @@ def prepare(case: Case, url: str, tmp: Path) -> tuple[list[str], dict, Path]:
             content = content.encode("utf-8")
         target.write_bytes(content)
     args = [_expand(arg, url, tmp) for arg in case.args]
-    return args, env, work
+    return args, helpers.guarded(env), work
 
 
 def run_both(case: Case, url: str, tmp: Path) -> tuple[helpers.Result, helpers.Result]:
@@ -76,6 +76,7 @@ def differences(case: Case, expected: helpers.Result, actual: helpers.Result) ->
             "stderr error text differs:\n--- aws\n"
             f"{helpers.error_text(expected.stderr)!r}\n--- awsml\n{helpers.error_text(actual.stderr)!r}"
         )
+    comparisons.record(not problems)
     return f"[{case.id}] " + "\n".join(problems) if problems else None
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import helpers
+from tests import comparisons, helpers
 
 pytestmark = pytest.mark.conformance
 
@@ -106,7 +106,7 @@ def test_history_records_as_aws(case, moto_url, tmp_path):
         result = run_with_history(program, CASES[case], home, moto_url)
         rows = records(home / ".aws" / "cli" / "history" / "history.db")
         seen[program] = (result.returncode, normalised(rows))
-    assert seen["awsml"] == seen["aws"]
+    assert comparisons.record(seen["awsml"] == seen["aws"]), seen
     if case in ("success", "service-error"):
         kinds = [row[3] for row in seen["aws"][1]]
         assert kinds[:2] == ["CLI_VERSION", "CLI_ARGUMENTS"] and kinds[-1] == "CLI_RC"

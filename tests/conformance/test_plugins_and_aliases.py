@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests import helpers
+from tests import comparisons, helpers
 from tests.conformance.harness import Case, prepare
 
 pytestmark = pytest.mark.conformance
@@ -36,7 +36,8 @@ def notice(config_file: str, names: str) -> bytes:
 def test_an_empty_plugins_section_is_no_plugin(moto_url, tmp_path):
     args, env, work = prepare(plugin_case("empty", DESCRIBE, ""), moto_url, tmp_path)
     expected, actual = helpers.run_aws(args, env, cwd=work), helpers.run_awsml(args, env, cwd=work)
-    assert (actual.returncode, actual.stdout, actual.stderr) == (expected.returncode, expected.stdout, expected.stderr)
+    assert comparisons.record((actual.returncode, actual.stdout, actual.stderr)
+                              == (expected.returncode, expected.stdout, expected.stderr))
     assert actual.stdout == b'"demo-job"\n'
 
 
@@ -109,8 +110,8 @@ def _alias_run(program: str, alias_text: str, argv: list[str], url: str, tmp_pat
 def test_aliases_as_aws(id, alias_text, argv, moto_url, tmp_path):
     expected = _alias_run("aws", alias_text, argv, moto_url, tmp_path)
     actual = _alias_run("awsml", alias_text, argv, moto_url, tmp_path)
-    assert (actual.returncode, actual.stdout, helpers.error_text(actual.stderr)) == (
-        expected.returncode, expected.stdout, helpers.error_text(expected.stderr))
+    assert comparisons.record((actual.returncode, actual.stdout, helpers.error_text(actual.stderr)) == (
+        expected.returncode, expected.stdout, helpers.error_text(expected.stderr)))
 
 
 def test_an_alias_to_another_command_is_refused_in_one_line(moto_url, tmp_path):

@@ -158,7 +158,9 @@ def test_wait_timeout_gives_124_and_prints_the_last_response(scripted_server, ho
         r"Gave up waiting after \d+s \(--wait-timeout\): training job '01-completed-xgboost' is still InProgress \(Training\)",
         last,
     )
-    assert len(server.requests) >= 2
+    # How many polls fit before the limit is the loop's business, tested with a fake clock
+    # (tests/unit/test_wait_loop.py); on a loaded machine one poll may be all 0.3 s allow.
+    assert len(server.requests) >= 1
 
 
 def test_wait_timeout_with_only_throttling_prints_nothing(scripted_server, home):
@@ -166,7 +168,7 @@ def test_wait_timeout_with_only_throttling_prints_nothing(scripted_server, home)
     result = helpers.run_awsml(args_for("x", server.url, *FAST, "--wait-timeout", "0.3"), fast_env(home))
     assert (result.returncode, result.out) == (124, "")
     assert progress_lines(result.err)[-1].endswith("(--wait-timeout): no status was received")
-    assert len(server.requests) >= 2
+    assert len(server.requests) >= 1
 
 
 def test_wait_timeout_zero_means_no_limit(scripted_server, home):

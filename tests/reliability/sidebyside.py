@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from tests import helpers
+from tests import comparisons, helpers
 from tests.servers.scripted import ScriptedServer, UnacceptingListener, closed_url
 
 PROGRAMS = ("aws", "awsml")
@@ -120,6 +120,7 @@ def run_one(program: str, fault: Fault, tmp: Path, tls=None) -> Run:
             env.pop(key, None)
         else:
             env[key] = value.replace("{tmp}", str(tmp / program))
+    env = helpers.guarded(env)
     if fault.config is not None:
         Path(env["AWS_CONFIG_FILE"]).write_text(fault.config.replace("{tmp}", str(tmp / program)))
     if fault.credentials is not None:
@@ -210,6 +211,7 @@ def differences(fault: Fault, runs: dict[str, Run]) -> list[str]:
     # With --debug the log holds the traceback on purpose ("Exception caught in main()").
     if fault.count != "debug" and b"Traceback" in awsml.result.stderr:
         problems.append(f"awsml printed a traceback:\n{awsml.result.err}")
+    comparisons.record(not problems)
     return problems
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from awsml_cli.demo import seed
-from tests import helpers
+from tests import comparisons, helpers
 from tests.servers.counting_moto import running_moto
 
 pytestmark = pytest.mark.conformance
@@ -147,7 +147,7 @@ def test_cache_files_are_aws_files(kind, moto, tmp_path):
         files[program] = cache_files(tmp_path / program)
     assert list(files["awsml"]) == list(files["aws"]) and len(files["aws"]) == 1
     ours, theirs = next(iter(files["awsml"].values())), next(iter(files["aws"].values()))
-    assert _shape(ours) == _shape(theirs)
+    assert comparisons.record(_shape(ours) == _shape(theirs))
     assert _shape(ours["AssumedRoleUser"]["Arn"]) == _shape(theirs["AssumedRoleUser"]["Arn"])
 
 
@@ -174,7 +174,8 @@ def test_the_same_expiry_rules(minutes, calls, moto, tmp_path):
         env = environment(home, "source-profile", url)
         result, sts = run(program, env, url, log, "source-profile")
         seen[program] = (result.returncode, result.stdout, len(sts))
-    assert seen["awsml"] == seen["aws"] == (0, b'"demo-job"\n', calls)
+    assert comparisons.record(seen["awsml"] == seen["aws"])
+    assert seen["aws"] == (0, b'"demo-job"\n', calls)
 
 
 @pytest.mark.parametrize("damage", ["garbage", "empty", "not-an-object", "no-credentials", "directory"])
@@ -204,7 +205,7 @@ def test_a_damaged_cache_entry_as_aws(damage, moto, tmp_path):
         error = helpers.error_text(result.stderr).replace(str(home).encode(), b"{home}")
         error = re.sub(rb"tmp\w+\.tmp", b"{temporary}", error)
         seen[program] = (result.returncode, result.stdout, error, len(sts))
-    assert seen["awsml"] == seen["aws"]
+    assert comparisons.record(seen["awsml"] == seen["aws"]), seen
 
 
 def test_environment_credentials_touch_no_cache(moto, tmp_path):
@@ -229,7 +230,7 @@ def test_a_new_web_identity_token_is_a_new_entry(moto, tmp_path):
         result, sts = run(program, env, url, log, "web-identity")
         assert result.returncode == 0 and len(sts) == 1
         names[program] = sorted(cache_files(home))
-    assert names["awsml"] == names["aws"] and len(names["aws"]) == 2
+    assert comparisons.record(names["awsml"] == names["aws"]) and len(names["aws"]) == 2
 
 
 def run_on_a_terminal(command: list[str], env: dict, answer_after: bytes, answer: bytes) -> tuple[int, bytes]:
@@ -284,7 +285,7 @@ def test_mfa_prompt_on_a_terminal(moto, tmp_path):
         status, shown = run_on_a_terminal([*command, *CALL, "--endpoint-url", url], env, prompt, b"909090\n")
         sts = [action for action, _ in log.since(mark) if action in STS_ACTIONS]
         seen[program] = (status, shown, sts)
-    assert seen["awsml"] == seen["aws"]
+    assert comparisons.record(seen["awsml"] == seen["aws"]), seen
     status, shown, sts = seen["aws"]
     assert status == 0 and shown.startswith(prompt) and b"909090" not in shown
     assert shown.rstrip().endswith(b'"demo-job"') and sts == ["AssumeRole"]
@@ -331,7 +332,7 @@ def test_sso_profiles_use_the_same_caches(moto, tmp_path):
             portal_calls = [(r.method, r.path.split("?")[0], r.header("x-amz-sso_bearer_token")) for r in portal.requests]
             seen[program] = ([(r.returncode, r.stdout) for r in results], portal_calls, after == before,
                              sorted(p.name for p in (home / ".aws").iterdir()))
-    assert seen["awsml"] == seen["aws"]
+    assert comparisons.record(seen["awsml"] == seen["aws"]), seen
     results, calls, unchanged, folders = seen["aws"]
     assert results == [(0, b'"demo-job"\n')] * 2
     assert calls == [("GET", "/federation/credentials", "sso-access-token")] * 2

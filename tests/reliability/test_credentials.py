@@ -4,14 +4,14 @@ For each case both programs run with the same environment and files; they must a
 stdout, exit code, error text, the number of requests and the access key each request was
 signed with.  No case can reach the instance metadata service: every environment has
 ``AWS_EC2_METADATA_DISABLED=true``, and ``test_nothing_tries_the_metadata_service`` runs
-both programs under a socket guard that refuses (and records) any non-loopback connection.
+both programs under the session's network guard (tests/netguard), which refuses and records any
+non-loopback connection.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import socket
 import sys
 
 import pytest
@@ -155,44 +155,19 @@ def test_credentials_same_as_aws(fault, tmp_path):
     assert_same(fault, runs)
 
 
-def _guarded(program: str, args: list[str], env: dict) -> helpers.Result:
-    return helpers.run([sys.executable, "-m", "tests.reliability.guarded", program], args, env, cwd=helpers.REPO)
-
-
 @pytest.mark.parametrize("program", ["aws", "awsml"])
 def test_nothing_tries_the_metadata_service(program, tmp_path):
-    """No credentials anywhere: the chain reaches the IMDS provider, which must not connect."""
-    guard_log = tmp_path / "guard.log"
-    env = helpers.clean_env(tmp_path / "home", credentials=False, GUARD_LOG=str(guard_log), PYTHONPATH=str(helpers.REPO))
+    """No credentials anywhere: the chain reaches the IMDS provider, which must not connect
+    (the session's network guard would refuse and record it; tests/netguard)."""
+    env = helpers.clean_env(tmp_path / "home", credentials=False)
+    before = len(helpers.network_records())
+    run = helpers.run_aws_process if program == "aws" else helpers.run_awsml
     with ScriptedServer(ok()) as server:
-        result = _guarded(program, [*CALL[:-1], server.url, "--debug"], env)
+        result = run([*CALL[:-1], server.url, "--debug"], env)
         assert server.request_count == 0
     assert result.returncode == 255
     assert result.err.endswith('Unable to locate credentials. You can configure credentials by running "aws configure".\n')
     assert "Looking for credentials via: iam-role" in result.err
     assert "Access to EC2 metadata has been disabled." in result.err
     assert "169.254.169.254:" not in result.err.replace("IMDS ENDPOINT: http://169.254.169.254/", "")
-    assert not guard_log.exists(), guard_log.read_text()
-
-
-def test_guard_refuses_and_records_without_connecting(tmp_path, monkeypatch):
-    """The guard itself: a non-loopback address never reaches the real connect()."""
-    from tests.reliability import guarded
-
-    reached = []
-    monkeypatch.setattr(socket.socket, "connect", lambda self, address: reached.append(address))
-    monkeypatch.setattr(socket.socket, "connect_ex", lambda self, address: reached.append(address))
-    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: reached.append(args))
-    monkeypatch.setenv("GUARD_LOG", str(tmp_path / "guard.log"))
-    guarded.install()
-    with socket.socket() as sock:
-        with pytest.raises(ConnectionRefusedError):
-            sock.connect(("169.254.169.254", 80))
-        sock.connect(("127.0.0.1", 9))  # passed through to the (fake) real connect
-    with pytest.raises(socket.gaierror):
-        socket.getaddrinfo("instance-data.ec2.internal", 80)
-    assert reached == [("127.0.0.1", 9)]
-    assert (tmp_path / "guard.log").read_text().splitlines() == [
-        "connect ('169.254.169.254', 80)",
-        "getaddrinfo 'instance-data.ec2.internal'",
-    ]
+    assert helpers.network_records()[before:] == []

@@ -226,13 +226,31 @@ def test_debug_log_has_the_shape_of_aws(scenario, tmp_path):
     assert awsml.returncode == aws.returncode
     assert shape(awsml.err) == shape(aws.err)
     assert len(shape(awsml.err)) > 15
-    # Every line is either a log record or the continuation of a multi-line one.
-    for line in awsml.err.splitlines()[:2]:
-        assert LOG_LINE.match(line)
+    # Every line is a log record, or a continuation line of a record that continues over
+    # several lines in aws's log too (a traceback, a body): nothing else gets in between.
+    assert LOG_LINE.match(awsml.err.splitlines()[0])
+    assert multi_line_records(awsml.err) <= multi_line_records(aws.err)
     # After the log, the error text is aws's, byte for byte.
     tail = lambda text: text[text.rfind(" - Exiting with rc 255\n") + len(" - Exiting with rc 255\n"):]  # noqa: E731
     if aws.returncode:
         assert tail(awsml.err).replace(awsml_url(awsml.err), "{url}") == tail(aws.err).replace(awsml_url(aws.err), "{url}")
+
+
+def multi_line_records(stderr: str) -> set[str]:
+    """The kinds of record (by KINDS, else logger and the message's first word) that are
+    followed by lines of their own, before the error text that ends a failed run."""
+    end = stderr.rfind(" - Exiting with rc 255\n")
+    lines = (stderr if end < 0 else stderr[:end]).splitlines()
+    found, current = set(), None
+    for line in lines:
+        match = LOG_LINE.match(line)
+        if match:
+            thread, logger, level, message = match.groups()
+            current = next((kind for kind, pattern in KINDS if re.match(pattern, message)),
+                           f"{logger} {message.split(' ', 1)[0]}")
+        else:
+            found.add(current)
+    return found
 
 
 def awsml_url(stderr: str) -> str:

@@ -9,8 +9,8 @@ A smaller sample runs the real program in a subprocess.
 
 Invariants: the exit code is one of 0, 2, 130, 255 (3, 4 and 124 are reserved for
 ``--wait``); nothing on stderr looks like a traceback unless ``--debug`` logging put it
-there on purpose; ``main`` never raises.  Every socket is guarded: nothing but 127.0.0.1
-can be reached, and nothing ever tries 169.254.169.254.
+there on purpose; ``main`` never raises.  Every socket is guarded (the session's network
+guard, tests/netguard): nothing but 127.0.0.1 can be reached, and nothing ever tries.
 
 ``AWSML_FUZZ_EXAMPLES`` (default 3000) sets the in-process volume; the number of examples
 actually run is printed at the end of the session (``-s`` shows it).
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import io
 import os
-import socket
 import sys
 
 import pytest
@@ -28,7 +27,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests import helpers
-from tests.reliability import guarded
 from tests.servers import CORPUS_DIR
 from tests.servers.scripted import Corpus, CorpusRouter, Reset, Response, ScriptedServer
 
@@ -127,7 +125,7 @@ class _Runs:
 
 @pytest.fixture(scope="module")
 def fuzz_world(tmp_path_factory):
-    """The corpus server, a clean environment, input files in the cwd, and the socket guard."""
+    """The corpus server, a clean environment and input files in the cwd."""
     work = tmp_path_factory.mktemp("fuzz")
     home = work / "home"
     (work / "name.txt").write_text("01-completed-xgboost")
@@ -142,11 +140,6 @@ def fuzz_world(tmp_path_factory):
         for key, value in env.items():
             if key != "PATH":
                 mp.setenv(key, value)
-        guard_log = work / "guard.log"
-        mp.setenv("GUARD_LOG", str(guard_log))
-        for owner, name in ((socket, "getaddrinfo"), (socket.socket, "connect"), (socket.socket, "connect_ex")):
-            mp.setattr(owner, name, getattr(owner, name))  # restored on exit, whatever install() does
-        guarded.install()
         # Each run starts a new botocore session, which re-reads and re-parses the service
         # model (most of a run's time).  botocore lets sessions share a data loader; doing so
         # here multiplies the fuzzing volume without changing what a run does.
@@ -162,7 +155,7 @@ def fuzz_world(tmp_path_factory):
         for name in ("botocore", "urllib3", "awsml_cli"):
             mp.setattr(logging.getLogger(name), "propagate", False)
         mp.chdir(work)
-        yield {"url": server.url, "guard_log": guard_log, "server": server}
+        yield {"url": server.url, "server": server}
     print(f"\nin-process argv fuzzing: {_Runs.count} runs, exit codes {dict(sorted(_Runs.codes.items()))}")
 
 
@@ -186,19 +179,19 @@ def run_in_process(argv: list[str]) -> tuple[int, str, str]:
     return code, out, err
 
 
-def check_invariants(argv, code, err, guard_log) -> None:
+def check_invariants(argv, code, err) -> None:
     assert code in ALLOWED_EXIT_CODES, f"argv={argv!r}: exit code {code!r}\n{err[-3000:]}"
     if "Traceback (most recent call last)" in err or "Error in sys.excepthook" in err:
         # Only --debug logging shows tracebacks, and only inside its records.
         assert " - DEBUG - " in err, f"argv={argv!r}: traceback\n{err[-3000:]}"
     assert "Exception ignored" not in err, f"argv={argv!r}\n{err[-3000:]}"
-    if guard_log.exists():
-        assert "169.254." not in guard_log.read_text(), "something tried the instance metadata service"
+    # Nothing may leave loopback (the session's network guard, tests/netguard).
+    assert helpers.network_records() == []
 
 
 @pytest.mark.slow
 def test_fuzz_argv_in_process(fuzz_world):
-    url, guard_log = fuzz_world["url"], fuzz_world["guard_log"]
+    url = fuzz_world["url"]
 
     @settings(
         max_examples=IN_PROCESS_EXAMPLES,
@@ -209,7 +202,7 @@ def test_fuzz_argv_in_process(fuzz_world):
     @given(argv_strategy(url))
     def run(argv):
         code, _, err = run_in_process(argv)
-        check_invariants(argv, code, err, guard_log)
+        check_invariants(argv, code, err)
 
     run()
     assert _Runs.count >= IN_PROCESS_EXAMPLES // 2
@@ -234,7 +227,7 @@ def test_fuzz_argv_in_process(fuzz_world):
 )
 def test_known_hard_inputs(argv, fuzz_world):
     code, _, err = run_in_process(argv)
-    check_invariants(argv, code, err, fuzz_world["guard_log"])
+    check_invariants(argv, code, err)
 
 
 # -- the real program --------------------------------------------------------------------------
@@ -242,28 +235,21 @@ def test_known_hard_inputs(argv, fuzz_world):
 
 @pytest.mark.slow
 def test_fuzz_argv_subprocess(tmp_path_factory):
-    """The real program, started by the guard bootstrap: same invariants, plus real stdio."""
+    """The real program: same invariants, plus real stdio."""
     work = tmp_path_factory.mktemp("fuzz-subprocess")
     (work / "name.txt").write_text("01-completed-xgboost")
-    guard_log = work / "guard.log"
     runs = []
     with ScriptedServer(corpus_script()) as server:
-        env = helpers.clean_env(
-            work / "home",
-            AWS_ENDPOINT_URL=server.url,
-            AWS_MAX_ATTEMPTS="1",
-            GUARD_LOG=str(guard_log),
-            PYTHONPATH=str(helpers.REPO),
-        )
+        env = helpers.clean_env(work / "home", AWS_ENDPOINT_URL=server.url, AWS_MAX_ATTEMPTS="1")
 
         @settings(max_examples=SUBPROCESS_EXAMPLES, deadline=None, database=None,
                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
         @given(argv_strategy(server.url))
         def run(argv):
             encoded = [os.fsencode(arg) for arg in argv]
-            result = helpers.run([sys.executable, "-m", "tests.reliability.guarded", "awsml"], encoded, env, cwd=work)
+            result = helpers.run(helpers.awsml_command(), encoded, env, cwd=work)
             runs.append(result.returncode)
-            check_invariants(argv, result.returncode, result.err, guard_log)
+            check_invariants(argv, result.returncode, result.err)
             assert "Traceback" not in result.err or " - DEBUG - " in result.err
 
         run()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -274,9 +273,7 @@ printf '%s\n' "${COMPREPLY[@]}"
     ],
 )
 def test_bash(line, expected, tmp_path):
-    bash = shutil.which("bash")
-    if bash is None:
-        pytest.skip("bash is not installed")
+    bash = helpers.system_tool("bash")
     proc = run_shell(
         [bash, "--norc", "--noprofile", "-c", f'SCRIPT={SCRIPTS / "awsml.bash"}; LINE="{line}"; {BASH_DRIVER}'],
         tmp_path,
@@ -286,9 +283,7 @@ def test_bash(line, expected, tmp_path):
 
 
 def test_bash_equals_form_and_files(tmp_path):
-    bash = shutil.which("bash")
-    if bash is None:
-        pytest.skip("bash is not installed")
+    bash = helpers.system_tool("bash")
     (tmp_path / "bundle.pem").write_text("x")
     # bash breaks "--output=ya" into "--output" "=" "ya".
     driver = (
@@ -328,18 +323,14 @@ _awsml_completion
     ],
 )
 def test_zsh(line, expected, tmp_path):
-    zsh = shutil.which("zsh")
-    if zsh is None:
-        pytest.skip("zsh is not installed (apt-get install zsh)")
+    zsh = helpers.system_tool("zsh")
     proc = run_shell([zsh, "-f", "-c", f'SCRIPT={SCRIPTS / "_awsml"}; LINE="{line}"; {ZSH_DRIVER}'], tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == expected
 
 
 def test_zsh_options_carry_their_help(tmp_path):
-    zsh = shutil.which("zsh")
-    if zsh is None:
-        pytest.skip("zsh is not installed (apt-get install zsh)")
+    zsh = helpers.system_tool("zsh")
     line = "awsml sagemaker describe-training-job --tr"
     proc = run_shell([zsh, "-f", "-c", f'SCRIPT={SCRIPTS / "_awsml"}; LINE="{line}"; {ZSH_DRIVER}'], tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -357,9 +348,7 @@ def test_zsh_options_carry_their_help(tmp_path):
     ],
 )
 def test_fish(line, expected, tmp_path):
-    fish = shutil.which("fish")
-    if fish is None:
-        pytest.skip("fish is not installed (apt-get install fish)")
+    fish = helpers.system_tool("fish")
     script = f"source {SCRIPTS / 'awsml.fish'}; complete -C {json.dumps(line)}"
     proc = run_shell([fish, "--no-config", "-c", script], tmp_path)
     assert proc.returncode == 0, proc.stderr

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import pty
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -109,18 +108,14 @@ def test_shipped_page_is_the_generated_one(page):
 
 @pytest.mark.parametrize("device", ["ascii", "utf8", "ps"])
 def test_groff_renders_without_warnings(device):
-    groff = shutil.which("groff")
-    if groff is None:
-        pytest.skip("groff is not installed (apt-get install groff)")
+    groff = helpers.system_tool("groff")
     proc = subprocess.run([groff, "-man", "-ww", f"-T{device}", "-z", str(ROFF)], capture_output=True, text=True)
     assert proc.returncode == 0
     assert proc.stderr == ""
 
 
 def test_man_finds_the_page_as_awsml(tmp_path):
-    groff = shutil.which("groff")
-    if groff is None:
-        pytest.skip("groff is not installed (apt-get install groff)")
+    groff = helpers.system_tool("groff")
     # awsml.1 is a .so link to the page, resolved relative to the man directory.
     proc = subprocess.run(
         [groff, "-man", "-ww", "-Tutf8", "man1/awsml.1"],
@@ -256,9 +251,7 @@ def test_emphasis_is_overstrike_as_man_does(page):
 
 @needs_shipped_model
 def test_roff_and_text_say_the_same(page):
-    groff = shutil.which("groff")
-    if groff is None:
-        pytest.skip("groff is not installed (apt-get install groff)")
+    groff = helpers.system_tool("groff")
     proc = subprocess.run(
         [groff, "-man", "-Tutf8", "-P-cbou", str(ROFF)], capture_output=True, env={**os.environ, "LC_ALL": "C.UTF-8"}
     )
