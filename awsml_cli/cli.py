@@ -129,8 +129,8 @@ def _global_options() -> list[click.Option]:
             default=None,
             help="Enable AWS CLI v2 migration assistance. Prints warnings if the command would face a "
             "breaking change after swapping AWS CLI v1 for AWS CLI v2 in the current environment. Prints "
-            "one warning for each breaking change detected. awsml accepts it and prints no warnings: "
-            "this command's output is the same in both.",
+            "one warning for each breaking change detected. awsml accepts it and prints no such warnings "
+            "(aws v1 warns here about v2's pager and timestamp format).",
         ),
         AwsOption(["--version"], is_flag=True, default=None, help="Display the version of this tool."),
     ]

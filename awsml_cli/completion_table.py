@@ -127,7 +127,7 @@ TABLE = {'group': True,
               'help': 'Enable AWS CLI v2 migration assistance. Prints warnings if the command would face a '
                       'breaking change after swapping AWS CLI v1 for AWS CLI v2 in the current environment. '
                       'Prints one warning for each breaking change detected. awsml accepts it and prints no '
-                      "warnings: this command's output is the same in both."},
+                      "such warnings (aws v1 warns here about v2's pager and timestamp format)."},
              {'name': 'version',
               'long': ['--version'],
               'hidden': False,

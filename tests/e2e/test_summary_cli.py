@@ -48,7 +48,7 @@ def test_color_on_in_a_pipe_stays_plain(corpus_server, env):
 def test_summary_with_query_is_a_usage_error(env):
     result = helpers.run_awsml(args_for("x", closed_url(), "--output", "summary", "--query", "TrainingJobStatus"), env)
     assert (result.returncode, result.out) == (2, "")
-    assert helpers.error_text(result.stderr) == (
+    assert helpers.error_text(result.stderr) == helpers.USAGE_MARK + (
         b"aws: error: argument --query: not allowed with --output summary (it shows the whole response)\n"
     )
 
@@ -60,7 +60,7 @@ def test_configured_summary_with_query_is_a_usage_error(source, home):
         Path(env["AWS_CONFIG_FILE"]).write_text("[default]\noutput = summary\n")
     result = helpers.run_awsml(args_for("x", closed_url(), "--query", "TrainingJobStatus"), env)
     assert result.returncode == 2
-    assert helpers.error_text(result.stderr) == (
+    assert helpers.error_text(result.stderr) == helpers.USAGE_MARK + (
         b"aws: error: argument --query: not allowed with output summary (set by AWS_DEFAULT_OUTPUT or the "
         b"config file); add --output json, text or table\n"
     )

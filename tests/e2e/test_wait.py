@@ -320,7 +320,7 @@ def test_usage_errors(extra, message, home):
     assert result.returncode == 2
     assert result.out == ""
     assert result.err.startswith("usage: awsml ")
-    assert helpers.error_text(result.stderr).decode() == f"aws: error: {message}\n"
+    assert helpers.error_text(result.stderr).decode() == helpers.USAGE_MARK.decode() + f"aws: error: {message}\n"
 
 
 def test_aws_options_abbreviate_next_to_the_wait_options(scripted_server, home):
@@ -335,7 +335,7 @@ def test_wait_options_are_not_abbreviated(abbreviated, home):
     """aws v1 calls these unknown options; awsml's additions must not change that."""
     result = helpers.run_awsml(args_for("x", closed_url(), "--wait", *abbreviated), fast_env(home))
     assert result.returncode == 255
-    assert helpers.error_text(result.stderr).decode() == f"Unknown options: {', '.join(abbreviated)}\n"
+    assert helpers.error_text(result.stderr).decode() == helpers.USAGE_MARK.decode() + f"\nUnknown options: {', '.join(abbreviated)}\n"
 
 
 def test_help_lists_the_wait_options(home):

@@ -27,7 +27,7 @@ SCRIPTS = REPO / "completions"
 GLOBAL_VISIBLE = [
     "--debug", "--endpoint-url", "--no-verify-ssl", "--no-paginate", "--output", "--query", "--profile",
     "--region", "--color", "--no-sign-request", "--ca-bundle", "--cli-read-timeout", "--cli-connect-timeout",
-    "--version",
+    "--v2-debug", "--version",
 ]
 # Derived from the tree, so that options added by other features are expected too.
 OPERATION_OPTIONS = [
@@ -101,7 +101,7 @@ def offered(words: list[str], incomplete: str) -> list[str]:
         # Hidden commands and options stay hidden.
         ([], "he", []),
         (["sagemaker"], "h", []),
-        ([], "--v", ["--version"]),
+        ([], "--v", ["--v2-debug", "--version"]),  # as aws_completer offers them
         (["--v2-debug"], "", ["sagemaker"]),
         # Values that look like options are still values of a pending option.
         ([*DTJ, "--query", "--weird", "--ou"], "", OUTPUTS),
@@ -342,7 +342,7 @@ def test_zsh_options_carry_their_help(tmp_path):
     [
         ("awsml ", ["sagemaker\tAmazon SageMaker."]),
         ("awsml sagemaker describe-training-job --output ", OUTPUTS),
-        ("awsml --col", ["--color\tTurn on/off color output (table output only). Default: auto."]),
+        ("awsml --col", ["--color\tTurn on/off color output. Only table output has colour; the default is auto."]),
         ("awsml --output=t", ["--output=text", "--output=table"]),
         ("awsml sagemaker describe-training-job --generate-cli-skeleton ", SKELETONS),
     ],

@@ -95,13 +95,13 @@ def test_yaml_relaxes_the_required_name_only_when_spelled_in_full(moto_url, env)
     # The = form does not relax the requirement (as --cli-input-json=… in aws v1).
     result = awsml([*DTJ, "--cli-input-yaml=TrainingJobName: demo-job", "--endpoint-url", moto_url], env)
     assert result.returncode == 2
-    assert helpers.error_text(result.stderr) == b"aws: error: the following arguments are required: --training-job-name\n"
+    assert helpers.error_text(result.stderr) == helpers.USAGE_MARK + b"aws: error: the following arguments are required: --training-job-name\n"
 
 
 def test_yaml_is_not_reachable_by_abbreviation(moto_url, env):
     result = awsml([*DTJ, "--cli-input-y", "TrainingJobName: demo-job", "--training-job-name", "demo-job", "--endpoint-url", moto_url], env)
     assert result.returncode == 255
-    assert helpers.error_text(result.stderr) == b"Unknown options: --cli-input-y, TrainingJobName: demo-job\n"
+    assert helpers.error_text(result.stderr) == helpers.USAGE_MARK + b"\nUnknown options: --cli-input-y, TrainingJobName: demo-job\n"
 
 
 YAML_ERRORS = [
@@ -259,7 +259,7 @@ def test_output_skeleton_describes_a_sample_job_for_names_the_model_rejects(env)
 def test_output_skeleton_still_requires_the_name_like_aws(env):
     result = awsml([*DTJ, "--generate-cli-skeleton", "output"], env)
     assert result.returncode == 2
-    assert helpers.error_text(result.stderr) == b"aws: error: the following arguments are required: --training-job-name\n"
+    assert helpers.error_text(result.stderr) == helpers.USAGE_MARK + b"aws: error: the following arguments are required: --training-job-name\n"
 
 
 @pytest.mark.parametrize(
