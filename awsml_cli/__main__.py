@@ -11,20 +11,20 @@ give the same result as the full path (tests compare the two):
   tokens and yield no global option, so the command body runs directly, as
   the tree would run it (:func:`input_skeleton`);
 * a shell completion request (``_AWSML_COMPLETE``, console script only),
-  answered from the committed completion table (:mod:`awsml_cli.completing`).
+  answered from the committed completion table (:mod:`awsml_cli.cli.completion_fast`).
 
 Everything else goes through the command tree. When awsml owns the process,
 it starts with the regular expressions earlier runs compiled
-(:mod:`awsml_cli.regex_cache`, whose table this run extends when it ends) and
+(:mod:`awsml_cli.speedups.regex_table`, whose table this run extends when it ends) and
 with the garbage collector paused until the client exists
-(:mod:`awsml_cli.startup`).
+(:mod:`awsml_cli.speedups`).
 """
 
 from __future__ import annotations
 
 import sys
 
-from . import interrupts
+from awsml_cli.runtime import interrupts
 
 
 def _ensure_std_streams() -> None:
@@ -47,9 +47,9 @@ SKELETON_LINES = (
 def input_skeleton(argv: list[str]) -> int:
     """What the command tree runs for a skeleton line: the root's checks of no
     global options, then the operation with ``generate_cli_skeleton="input"``."""
-    from . import globalargs
-    from .appstate import AppState
-    from .describe import DescribeOptions, run
+    from awsml_cli.cli import globalargs
+    from awsml_cli.cli.context import AppState
+    from awsml_cli.command.describe import DescribeOptions, run
 
     args = globalargs.resolve({})
     return run(args, AppState(args, argv=argv), DescribeOptions(generate_cli_skeleton="input"))
@@ -59,7 +59,7 @@ def _has_alias_file() -> bool:
     """An alias file can change what any command line means (``sagemaker = ...``)."""
     import os
 
-    from .aliases import alias_file
+    from awsml_cli.aws.aliases import alias_file
 
     return os.path.exists(alias_file())
 
@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None, *, whole_process: bool = False) -> int:
     ``whole_process``: awsml is the program (not a test or an embedder), so it
     may use and extend the user's table of compiled regular expressions."""
     argv = sys.argv[1:] if argv is None else list(argv)
-    # See awsml_cli.interrupts: KeyboardInterrupt is raised only inside this try block.
+    # See awsml_cli.runtime.interrupts: KeyboardInterrupt is raised only inside this try block.
     program = interrupts.owned_by_program()
     try:
         if program:
@@ -78,20 +78,20 @@ def main(argv: list[str] | None = None, *, whole_process: bool = False) -> int:
         _ensure_std_streams()
         # Imported inside the guard: a Ctrl-C during start-up must not print a traceback.
         if argv == ["--version"]:
-            from .errors import VersionRequested
+            from awsml_cli.errors import VersionRequested
 
             raise VersionRequested()
         if whole_process:
-            from .startup import speedups_enabled
+            from awsml_cli.speedups import speedups_enabled
 
             if speedups_enabled():
-                from .regex_cache import install
+                from awsml_cli.speedups.regex_table import install
 
                 install(record=True)
         if argv in SKELETON_LINES and not _has_alias_file():
             code = input_skeleton(argv)
         else:
-            from .cli import run
+            from awsml_cli.cli.tree import run
 
             code = run(argv)
         interrupts.checkpoint()
@@ -100,20 +100,20 @@ def main(argv: list[str] | None = None, *, whole_process: bool = False) -> int:
             interrupts.exit_quietly()
         if isinstance(exc, SystemExit):
             raise
-        from .errors import Interrupted, report
+        from awsml_cli.errors import Interrupted, report
 
         if interrupts.received() and not isinstance(exc, (KeyboardInterrupt, Interrupted)):
-            exc = KeyboardInterrupt()  # Python disguised the Ctrl-C (see awsml_cli.interrupts)
+            exc = KeyboardInterrupt()  # Python disguised the Ctrl-C (see awsml_cli.runtime.interrupts)
         code = report(exc)
     finally:
         if program:
             interrupts.ignore()
-        if "awsml_cli.debuglog" in sys.modules:
-            sys.modules["awsml_cli.debuglog"].disable_debug_logging()
-    if "awsml_cli.output" in sys.modules:
-        sys.modules["awsml_cli.output"].finish()
-    from . import history
-    from .errors import ExitCode
+        if "awsml_cli.runtime.debuglog" in sys.modules:
+            sys.modules["awsml_cli.runtime.debuglog"].disable_debug_logging()
+    if "awsml_cli.output.render" in sys.modules:
+        sys.modules["awsml_cli.output.render"].finish()
+    from awsml_cli.aws import history
+    from awsml_cli.errors import ExitCode
 
     # aws v1 leaves a usage error (its argument parser exits) out of the history.
     history.finish(code, usage_error=code == ExitCode.USAGE)
@@ -122,11 +122,11 @@ def main(argv: list[str] | None = None, *, whole_process: bool = False) -> int:
 
 def process_main() -> int:
     """main() for a process that runs awsml and nothing else."""
-    from .startup import pause_collector
+    from awsml_cli.speedups import pause_collector
 
     pause_collector()
     code = main(whole_process=True)
-    from .regex_cache import save
+    from awsml_cli.speedups.regex_table import save
 
     save()
     return code
@@ -137,10 +137,10 @@ def console_main() -> None:
 
     interrupts.take_over()
     if os.environ.get("_AWSML_COMPLETE"):
-        from .completing import answer_fast
+        from awsml_cli.cli.completion_fast import answer_fast
 
         answer_fast()  # exits when it could answer
-        from .cli import root
+        from awsml_cli.cli.tree import root
 
         root.main(prog_name="awsml")  # Click's path answers (or refuses) and exits
     sys.exit(process_main())

@@ -35,7 +35,7 @@ class ExitCode(enum.IntEnum):
 
 
 # What each exit code means, for the EXIT STATUS section of the manual page
-# (awsml_cli.docgen lists every ExitCode member from this table; a test
+# (scripts/docgen.py lists every ExitCode member from this table; a test
 # requires an entry for each member).
 EXIT_CODE_MEANINGS = {
     ExitCode.OK: "Success: the response, skeleton, version or help page was written.",
@@ -149,7 +149,7 @@ def report(exc: BaseException, stdout: TextIO | None = None, stderr: TextIO | No
         _silence_stdout()
         return exc.exit_code
     if isinstance(exc, VersionRequested):
-        from .version import version_string
+        from awsml_cli.runtime.version import version_string
 
         _safe_write(stdout, version_string() + "\n")
         return ExitCode.OK
@@ -168,7 +168,7 @@ def report(exc: BaseException, stdout: TextIO | None = None, stderr: TextIO | No
     LOG.debug("Exiting with rc 255")
     # Partial text output comes first, as with aws v1's unbuffered stdout.
     _safe_flush(stdout)
-    from .formatters.errors import stderr_text
+    from awsml_cli.output.formatters.errors import stderr_text
 
     # Once table colour is on, aws v1 colours stderr too: any later error (a render
     # error or a failing --query) gets a reset after each of its writes.
@@ -184,7 +184,7 @@ class _RedactedStderr:
         self.stream = stream
 
     def write(self, text: str) -> None:
-        debuglog = sys.modules.get("awsml_cli.debuglog")
+        debuglog = sys.modules.get("awsml_cli.runtime.debuglog")
         if debuglog is not None:
             text = debuglog.redact(text)
         self.stream.write(text)
@@ -208,7 +208,7 @@ def _reader_gone(stream: TextIO | None) -> bool:
 
 
 def _table_color_active() -> bool:
-    output = sys.modules.get("awsml_cli.output")  # never imported just to ask
+    output = sys.modules.get("awsml_cli.output.render")  # never imported just to ask
     return output is not None and output.color_active()
 
 

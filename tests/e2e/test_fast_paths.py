@@ -23,11 +23,12 @@ import botocore.loaders
 import botocore.session
 import pytest
 
-from awsml_cli import botocore_fast as bf
-from awsml_cli import fastdata
-from awsml_cli import cli_input, client
+from awsml_cli.speedups import botocore_fast as bf
+from awsml_cli.speedups import fastdata
+from awsml_cli.command import cli_input
+from awsml_cli.aws import client
 from awsml_cli.__main__ import SKELETON_LINES
-from awsml_cli.configfiles import ConfigFiles
+from awsml_cli.aws.configfiles import ConfigFiles
 from tests import helpers
 
 DTJ = ["sagemaker", "describe-training-job"]
@@ -52,7 +53,7 @@ print(json.dumps({"code": code, "imported": imported}), file=sys.stderr)
 # errors.report, with no shortcut taken.
 _FULL_PATH = """\
 import sys
-from awsml_cli.cli import run
+from awsml_cli.cli.tree import run
 from awsml_cli.errors import report
 try:
     code = run(sys.argv[1:])

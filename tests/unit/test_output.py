@@ -1,4 +1,4 @@
-"""awsml_cli.output: when table colour is on, what it means for errors, and the reset at exit."""
+"""awsml_cli.output.render: when table colour is on, what it means for errors, and the reset at exit."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ import pty
 import jmespath
 import pytest
 
-from awsml_cli import errors, output
-from awsml_cli.formatters.errors import COLOR_RESET
-from awsml_cli.globalargs import GlobalArgs
+from awsml_cli import errors
+from awsml_cli.output import render as output
+from awsml_cli.output.formatters.errors import COLOR_RESET
+from awsml_cli.cli.globalargs import GlobalArgs
 
 
 @pytest.fixture(autouse=True)

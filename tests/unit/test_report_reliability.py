@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from awsml_cli import debuglog
+from awsml_cli.runtime import debuglog
 from awsml_cli.errors import ExitCode, report
 
 

@@ -9,8 +9,8 @@ import botocore.session
 import pytest
 from botocore.model import DenormalizedStructureBuilder
 
-from awsml_cli import yaml_input
-from awsml_cli.yaml_input import InvalidYaml, load
+from awsml_cli.command import yaml_input
+from awsml_cli.command.yaml_input import InvalidYaml, load
 
 
 @pytest.mark.parametrize(
@@ -165,7 +165,7 @@ def test_describe_training_job_yaml_skeleton_is_aws_v2s():
 
 
 def test_skeletons_read_back_as_the_json_skeleton():
-    from awsml_cli.cli_input import input_skeleton
+    from awsml_cli.command.cli_input import input_skeleton
 
     for operation in ("DescribeTrainingJob", "CreateTrainingJob", "CreateEndpointConfig"):
         shape = _operation(operation).input_shape

@@ -1,0 +1,74 @@
+"""The SageMaker client: botocore does the work, awsml only passes the CLI's settings.
+
+Credentials, profiles, region, endpoint resolution (``--endpoint-url``,
+``AWS_ENDPOINT_URL_SAGEMAKER``, ``AWS_ENDPOINT_URL``, the config file's
+``endpoint_url`` and ``services`` sections), TLS, timeouts and retries
+(``AWS_MAX_ATTEMPTS``, ``AWS_RETRY_MODE``, legacy mode with 5 attempts by
+default) are all resolved by botocore from the session, exactly as for aws v1.
+"""
+
+from __future__ import annotations
+
+from awsml_cli.runtime import interrupts
+from awsml_cli.cli.globalargs import GlobalArgs
+
+SERVICE = "sagemaker"
+OPERATION = "DescribeTrainingJob"
+
+
+def client_config(args: GlobalArgs):
+    """What only the command's own client gets (the timeouts are the session's,
+    see session.create_session)."""
+    if args.sign_request:
+        return None
+    from botocore import UNSIGNED
+    from botocore.config import Config
+
+    return Config(signature_version=UNSIGNED)
+
+
+def create_client(session, args: GlobalArgs):
+    api = session.create_client(
+        SERVICE,
+        region_name=args.region,
+        endpoint_url=args.endpoint_url,
+        verify=args.verify,
+        config=client_config(args),
+    )
+    # The client is the last thing start-up makes (see awsml_cli.speedups).
+    from awsml_cli.speedups import over
+
+    over()
+    return api
+
+
+def operation_model(session):
+    """DescribeTrainingJob's model, without creating a client (no region needed)."""
+    return session.get_service_model(SERVICE).operation_model(OPERATION)
+
+
+def input_shape_without_session(config):
+    """DescribeTrainingJob's input shape from the model a session would load,
+    read without one (see botocore_fast.service_model_without_session); None
+    when only a session can tell. ``config``: configfiles.ConfigFiles."""
+    from awsml_cli.speedups.botocore_fast import service_model_without_session
+
+    model = service_model_without_session(config.data_path())
+    if model is None:
+        return None
+    from awsml_cli.command.cli_input import ModelShape
+
+    return ModelShape.operation_input(model, OPERATION)
+
+
+def describe_training_job(client, params: dict) -> dict:
+    # A Ctrl-C that Python dropped during the lazy imports must not let the request out.
+    interrupts.checkpoint()
+    response = client.describe_training_job(**params)
+    # aws v1 logs the request id and drops the metadata before --query runs.
+    metadata = response.pop("ResponseMetadata", None)
+    if metadata and "RequestId" in metadata:
+        import logging
+
+        logging.getLogger("awsml_cli.output").debug("RequestId: %s", metadata["RequestId"])
+    return response

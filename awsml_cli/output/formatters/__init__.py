@@ -1,0 +1,61 @@
+"""Output renderers.
+
+Each renderer is a small function ``render(data, stream, options)`` that writes
+plain Python data (what botocore parsed, after ``--query``) to a text stream.
+Renderers know nothing about Click, botocore or the environment: whatever they
+need (title, colour, terminal width) comes in through :class:`RenderOptions`.
+
+The registry maps an ``--output`` name to the module that implements it, so
+that only the renderer in use is imported (start-up time matters).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any, Callable, TextIO
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    # Title of the table output: the operation name, as in aws v1.
+    title: str = "DescribeTrainingJob"
+    # ANSI colour; aws v1 only ever colours table output.
+    color: bool = False
+    # Columns available; None means "ask the stream" (ioctl on a tty, else 80).
+    terminal_width: int | None = None
+    # Whether the stream is a terminal: the summary view lays out for people
+    # there and writes plain text anywhere else.
+    is_terminal: bool = False
+
+
+Renderer = Callable[[Any, TextIO, RenderOptions], None]
+
+# --output name -> module under awsml_cli.output.formatters that defines render().
+_REGISTRY: dict[str, str] = {
+    "json": "json_output",
+    "text": "text",
+    "table": "table",
+    # aws v2's YAML outputs (aws v1 has none).
+    "yaml": "yaml_output",
+    "yaml-stream": "yaml_stream",
+    # awsml's own view for people.
+    "summary": "summary",
+}
+
+# The choices --output accepts on the command line: aws v1's, in its order,
+# then aws v2's YAML outputs, then awsml's own view for people.
+CLI_CHOICES = ("json", "text", "table", "yaml", "yaml-stream", "summary")
+
+
+def names() -> tuple[str, ...]:
+    return tuple(_REGISTRY)
+
+
+def is_known(name: str) -> bool:
+    return name in _REGISTRY
+
+
+def get_renderer(name: str) -> Renderer:
+    module = importlib.import_module(f"{__name__}.{_REGISTRY[name]}")
+    return module.render
