@@ -35,10 +35,6 @@ def create_client(session, args: GlobalArgs):
         verify=args.verify,
         config=client_config(args),
     )
-    # The client is the last thing start-up makes (see awsml_cli.speedups).
-    from awsml_cli.speedups import over
-
-    over()
     return api
 
 
@@ -56,7 +52,7 @@ def input_shape_without_session(config):
     model = service_model_without_session(config.data_path())
     if model is None:
         return None
-    from awsml_cli.command.cli_input import ModelShape
+    from awsml_cli.aws.shapes import ModelShape
 
     return ModelShape.operation_input(model, OPERATION)
 

@@ -96,11 +96,10 @@ def create_session(args: GlobalArgs):
     # doc generator and urllib3's HTTP/2 package, which must happen before
     # anything else imports them.  With --debug the stock data files are used,
     # so that the "Loading JSON file" lines name the same files as aws v1's.
+    from awsml_cli import speedups
     from awsml_cli.speedups.botocore_fast import make_session
 
-    from awsml_cli.speedups import speedups_enabled
-
-    fast = speedups_enabled()
+    fast = speedups.enabled()
     session = make_session(None, cli_session_variables(), trim=fast and not args.debug, defer=fast)
 
     from awsml_cli import __version__

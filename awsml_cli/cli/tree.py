@@ -139,26 +139,9 @@ def _global_options() -> list[click.Option]:
 class RootGroup(click.Group):
     """``awsml``: the first pass finds global options anywhere in argv."""
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        """Click's entry point, routed through awsml's own error handling.
-
-        Shell completion requests are answered here (by awsml_cli.cli.completion,
-        over the Click tree, before anything heavy is imported); everything else
-        goes through :func:`awsml_cli.__main__.main`, so Click's CliRunner sees
-        exactly what a user sees.
-        """
-        import sys
-
-        from awsml_cli.__main__ import main as awsml_main
-
-        self._main_shell_completion(extra, prog_name or "awsml", complete_var)
-        code = awsml_main(sys.argv[1:] if args is None else list(args))
-        if standalone_mode:
-            sys.exit(code)
-        return code
-
     def _main_shell_completion(self, ctx_args, prog_name, complete_var=None) -> None:
-        # A TAB must follow aws v1's argv rules (global options anywhere,
+        # Click's main() asks here first (the console script calls root.main()
+        # only for a completion request). A TAB must follow aws v1's argv rules (global options anywhere,
         # prefixes), which Click's own completion walk does not know.
         from awsml_cli.cli.completion import answer_request
 

@@ -1,4 +1,4 @@
-"""``--cli-input-json`` / ``--cli-input-yaml`` and the input skeletons.
+"""``--cli-input-json`` / ``--cli-input-yaml``: a request document merged into the call.
 
 The document supplies any top-level parameter the command line did not
 (command-line values win; there is no deep merge and no checking here, that is
@@ -77,81 +77,3 @@ def apply(call_parameters: dict, json_value, yaml_value) -> dict:
     if yaml_value is not None:
         merge(call_parameters, load_yaml_document(yaml_value))
     return call_parameters
-
-
-class ModelShape:
-    """A shape of a service model's JSON, read the way botocore.model reads it,
-    with just what :func:`input_skeleton` asks of a shape (so the skeleton
-    needs no botocore session when the model is at hand)."""
-
-    def __init__(self, name: str, shapes: dict):
-        self.name = name
-        self._shapes = shapes
-        self._shape = shapes[name]
-        self.type_name = self._shape["type"]
-
-    @classmethod
-    def operation_input(cls, model: dict, operation: str) -> "ModelShape":
-        return cls(model["operations"][operation]["input"]["shape"], model["shapes"])
-
-    def _ref(self, reference: dict) -> "ModelShape":
-        return ModelShape(reference["shape"], self._shapes)
-
-    @property
-    def members(self) -> dict:
-        return {name: self._ref(reference) for name, reference in self._shape.get("members", {}).items()}
-
-    @property
-    def member(self) -> "ModelShape":
-        return self._ref(self._shape["member"])
-
-    @property
-    def value(self) -> "ModelShape":
-        return self._ref(self._shape["value"])
-
-    @property
-    def enum(self) -> list:
-        return self._shape.get("enum", [])
-
-
-def input_skeleton(input_shape) -> dict:
-    """An empty request document, as aws v1 generates it from the input shape
-    (botocore's, or a :class:`ModelShape`)."""
-    return _skeleton(input_shape, set())
-
-
-def _skeleton(shape, stack: set):
-    kind = shape.type_name
-    if kind == "structure":
-        if shape.name in stack:
-            return {}
-        stack = stack | {shape.name}
-        return {name: _skeleton(member, stack) for name, member in shape.members.items()}
-    if kind == "list":
-        return [_skeleton(shape.member, stack)]
-    if kind == "map":
-        return {"KeyName": _skeleton(shape.value, stack)}
-    if kind == "string":
-        return shape.enum[0] if shape.enum else ""
-    if kind in ("integer", "long"):
-        return 0
-    if kind in ("float", "double"):
-        return 0.0
-    if kind == "boolean":
-        return True
-    if kind == "timestamp":
-        import datetime
-
-        return datetime.datetime(1970, 1, 1, 0, 0, 0)
-    return ""
-
-
-def render_skeleton(document: dict) -> str:
-    return json.dumps(document, indent=4) + "\n"
-
-
-def render_yaml_skeleton(input_shape) -> str:
-    """``--generate-cli-skeleton yaml-input``: aws v2's annotated YAML request."""
-    from awsml_cli.command.yaml_input import annotated_skeleton
-
-    return annotated_skeleton(input_shape)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from awsml_cli.command import cli_input, paramfile
+from awsml_cli import speedups
+from awsml_cli.command import cli_input, paramfile, skeleton
 from awsml_cli.aws import client
 from awsml_cli.output import render as output
 from awsml_cli.errors import StdoutClosed, UsageError
@@ -73,17 +74,19 @@ def run(args: GlobalArgs, state, options: DescribeOptions) -> int:
     cli_input.apply(params, options.cli_input_json, options.cli_input_yaml)
     if options.generate_cli_skeleton in ("input", "yaml-input"):
         if options.generate_cli_skeleton == "input":
-            skeleton = cli_input.render_skeleton(cli_input.input_skeleton(state.input_shape()))
+            text = skeleton.render_skeleton(skeleton.input_skeleton(state.input_shape()))
         else:
             # The annotated YAML needs the members' documentation: botocore's own shape.
-            skeleton = cli_input.render_yaml_skeleton(client.operation_model(state.session).input_shape)
-        output.write_guarded(lambda: sys.stdout.write(skeleton), sys.stdout)
+            text = skeleton.render_yaml_skeleton(client.operation_model(state.session).input_shape)
+        output.write_guarded(lambda: sys.stdout.write(text), sys.stdout)
         return 0
     session = state.session
     check_summary_query(args, session)
     if options.generate_cli_skeleton == "output":
         return print_sample_response(args, session, params)
     api = client.create_client(session, args)
+    # The client is the last thing start-up makes.
+    speedups.startup_over()
     if options.wait:
         return wait_and_render(args, session, api, params, options)
     response = client.describe_training_job(api, params)

@@ -1,4 +1,4 @@
-"""YAML for ``--cli-input-yaml`` and ``--generate-cli-skeleton yaml-input``, as aws v2 reads and writes it.
+"""YAML for ``--cli-input-yaml``, read as aws v2 reads it.
 
 aws v2 reads YAML 1.2 (ruamel.yaml's safe loader); PyYAML reads YAML 1.1,
 where ``no``, ``on`` or ``0755`` mean something else.  The loader here is
@@ -18,8 +18,6 @@ PyYAML is imported only when YAML is actually used.
 from __future__ import annotations
 
 import re
-import xml.dom.minidom
-import xml.parsers.expat
 
 _BOOL = re.compile(r"true|True|TRUE|false|False|FALSE")
 _INT = re.compile(r"[-+]?(?:0b[01][01_]*|0o[0-7][0-7_]*|0x[0-9a-fA-F][0-9a-fA-F_]*|[0-9][0-9_]*)")
@@ -132,101 +130,3 @@ def resolves_to_string(text: str) -> bool:
     """Whether ``text`` written plain (unquoted) would read back as that same string."""
     patterns = (_BOOL, _INT, _FLOAT, _NULL, _MERGE, _TIMESTAMP)
     return not any(re.fullmatch(pattern.pattern, text) for pattern in patterns)
-
-
-# ---------------------------------------------------------------------------
-# --generate-cli-skeleton yaml-input
-
-
-def doc_overview(documentation: str) -> str:
-    """The first sentence of a member's documentation, as plain text on one line (aws v2's comment)."""
-    try:
-        dom = xml.dom.minidom.parseString(f"<doc>{documentation}</doc>")
-        text = "".join(_texts(dom))
-    except xml.parsers.expat.ExpatError:
-        text = documentation
-    first = re.split(r"[.:]+", text, maxsplit=1)[0]
-    if first:
-        first += "."
-    return first.replace("\n", " ").replace("\u2028", " ")
-
-
-def _texts(node):
-    for child in node.childNodes:
-        if child.nodeType == child.TEXT_NODE:
-            yield child.data
-        else:
-            yield from _texts(child)
-
-
-def _scalar(value) -> str:
-    if value is True or value is False:
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat(sep=" ")
-    text = str(value)
-    if text and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/+-]*", text) and resolves_to_string(text):
-        return text
-    return "'" + text.replace("'", "''") + "'"
-
-
-def annotated_skeleton(input_shape) -> str:
-    """A YAML request with every member, each annotated like aws v2 does.
-
-    Layout follows aws v2 (ruamel.yaml) output: a ``# [REQUIRED] <first
-    sentence of the docs>. Valid values are: …`` comment after each member,
-    two spaces before the first comment of each mapping and one before the others.
-    """
-    if input_shape is None:
-        return "{}\n"
-    lines: list[str] = []
-    _emit_structure(input_shape, lines, indent="", first_prefix="", stack=())
-    return "\n".join(lines) + "\n" if lines else "{}\n"
-
-
-def _comment(shape, required: bool) -> str:
-    parts = ["[REQUIRED]"] if required else []
-    parts.append(doc_overview(getattr(shape, "documentation", "") or ""))
-    if getattr(shape, "enum", None):
-        parts.append("Valid values are: %s." % ", ".join(shape.enum))
-    text = " ".join(parts)
-    return "" if not text or text.isspace() else "# " + text
-
-
-def _inline(shape) -> str:
-    """A member that gets no block of its own, written on its key's line."""
-    from awsml_cli.command.cli_input import input_skeleton
-
-    if shape.type_name in ("structure", "list", "map"):
-        return "{}"
-    return _scalar(input_skeleton(shape))
-
-
-def _expands(shape, stack: tuple) -> bool:
-    return shape.type_name == "structure" and shape.name not in stack and bool(shape.members)
-
-
-def _emit_structure(shape, lines, indent: str, first_prefix: str, stack: tuple) -> None:
-    """Members of ``shape``; the first one goes after ``first_prefix`` (``- `` in a list)."""
-    stack = (*stack, shape.name)
-    for position, (name, member) in enumerate(shape.members.items()):
-        prefix = first_prefix if position == 0 else indent
-        comment = _comment(member, name in shape.required_members)
-        annotation = ("  " if position == 0 else " ") + comment if comment else ""
-        kind = member.type_name
-        if _expands(member, stack):
-            lines.append(f"{prefix}{name}:{annotation}")
-            _emit_structure(member, lines, indent + "  ", indent + "  ", stack)
-        elif kind == "list":
-            lines.append(f"{prefix}{name}:{annotation}")
-            if _expands(member.member, stack):
-                _emit_structure(member.member, lines, indent + "  ", indent + "- ", stack)
-            else:
-                lines.append(f"{indent}- {_inline(member.member)}")
-        elif kind == "map":
-            lines.append(f"{prefix}{name}:{annotation}")
-            lines.append(f"{indent}  KeyName: {_inline(member.value)}")
-        else:
-            lines.append(f"{prefix}{name}: {_inline(member)}{annotation}")

@@ -1,14 +1,11 @@
-"""The garbage collector during start-up: paused, then on again over the objects made since.
+"""Everything awsml does only to start faster, behind one switch.
 
-Starting awsml creates about a million objects (modules, classes, functions,
-botocore's handler tables) and next to no garbage, and CPython's cyclic
-collector keeps walking that growing heap while it is built: about 5% of a
-describe call's instructions. When awsml owns the process (the console script,
-``python -m awsml_cli``), the collector is paused from the start, and
-:func:`over` turns it back on once the client exists (``--wait`` then polls
-for hours with the collector working as usual), first freezing what start-up
-made so that later collections do not walk it again. Collecting later changes
-when memory is freed, never what awsml does or prints.
+The rest of awsml calls these functions (and :func:`botocore_fast.make_session`
+for the session); with ``AWSML_SPEEDUPS=off`` each of them does nothing, or
+the stock thing, and awsml prints the same bytes, only later. What each
+speed-up is worth, and why it is safe, is in docs/benchmark.md.
+
+This module stays small and imports nothing heavy: it is on every path.
 """
 
 from __future__ import annotations
@@ -17,26 +14,42 @@ import gc
 import os
 
 
-def speedups_enabled() -> bool:
+def enabled() -> bool:
     """False when ``AWSML_SPEEDUPS=off``: no cache, no trimmed data, no deferred
-    imports, no collector pause (to measure what they are worth, or to rule them
-    out when something looks wrong). What awsml prints is the same either way."""
+    imports, no collector pause, no stored patterns."""
     return os.environ.get("AWSML_SPEEDUPS", "on") != "off"
+
 
 _paused = False
 
 
-def pause_collector() -> None:
+def process_start() -> None:
+    """awsml owns the process: pause the garbage collector until start-up is over."""
     global _paused
-    if gc.isenabled() and speedups_enabled():
+    if gc.isenabled() and enabled():
         gc.disable()
         _paused = True
 
 
-def over() -> None:
-    """Start-up is over: collect as usual from here on, leaving out what start-up made."""
+def use_compiled_patterns() -> None:
+    """Serve ``re`` the patterns earlier runs compiled, and note the ones this run compiles."""
+    if enabled():
+        from awsml_cli.speedups.regex_table import install
+
+        install(record=True)
+
+
+def startup_over() -> None:
+    """The client exists: collect as usual from here on, leaving out what start-up made."""
     global _paused
     if _paused:
         _paused = False
         gc.freeze()
         gc.enable()
+
+
+def process_end() -> None:
+    """Keep the patterns this run compiled for the next run."""
+    from awsml_cli.speedups.regex_table import save
+
+    save()

@@ -151,10 +151,10 @@ def service_model_without_session(data_path: str | None) -> dict | None:
     or folder, the same test the loader makes. None otherwise: only a session
     can tell what it would load.
     """
+    from awsml_cli import speedups
     from awsml_cli.speedups.fastdata import for_installed_botocore
-    from awsml_cli.speedups import speedups_enabled
 
-    data = for_installed_botocore() if speedups_enabled() else None
+    data = for_installed_botocore() if speedups.enabled() else None
     if data is None:
         return None
     user_paths = []

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import awsml_cli
-from awsml_cli.cli.tree import root
+from awsml_cli.app import program
 from tests import helpers
 
 DEMO = ["sagemaker", "describe-training-job", "--training-job-name", "demo-job"]
@@ -92,7 +92,7 @@ def test_debug_on_error_logs_traceback_then_aws_message(env, moto_url):
 
 
 def _invoke(args, env):
-    return CliRunner().invoke(root, args, env=env, catch_exceptions=False)
+    return CliRunner().invoke(program, args, env=env, catch_exceptions=False)
 
 
 def test_clirunner_describe(env, moto_url, monkeypatch):

@@ -20,7 +20,7 @@ import weakref
 
 import pytest
 
-from awsml_cli import __main__ as entry
+from awsml_cli import app as entry
 from awsml_cli.runtime import interrupts
 from awsml_cli.output import render as output
 

@@ -280,7 +280,7 @@ def test_help_in_process_never_loads_the_service_model(monkeypatch, capsysbinary
         monkeypatch.delenv(key)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    from awsml_cli.__main__ import main
+    from awsml_cli.app import main
 
     for argv in (["help"], ["sagemaker", "help"], ["sagemaker", "describe-training-job", "help"]):
         assert main(argv) == 0

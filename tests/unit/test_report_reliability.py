@@ -72,7 +72,7 @@ def test_error_text_is_masked_only_while_debug_is_on(monkeypatch):
 
 @pytest.mark.parametrize("stream", ["stdout", "stderr"])
 def test_main_replaces_a_missing_stream(stream, monkeypatch):
-    from awsml_cli.__main__ import main
+    from awsml_cli.app import main
 
     monkeypatch.setattr(sys, stream, None)
     assert main(["--version"]) == 0
