@@ -44,15 +44,15 @@ SKELETON_LINES = (
 )
 
 
-def input_skeleton(argv: list[str]) -> int:
+def input_skeleton(argv: list[str], env) -> int:
     """What the command tree runs for a skeleton line: the root's checks of no
     global options, then the operation with ``generate_cli_skeleton="input"``."""
     from awsml_cli.cli import globalargs
-    from awsml_cli.cli.context import AppState
-    from awsml_cli.command.describe import DescribeOptions, run
+    from awsml_cli.cli.context import RunContext
+    from awsml_cli.command.describe import DescribeOptions, execute
 
     args = globalargs.resolve({})
-    return run(args, AppState(args, argv=argv), DescribeOptions(generate_cli_skeleton="input"))
+    return execute(RunContext(args, env, argv=argv), DescribeOptions(generate_cli_skeleton="input"))
 
 
 def _has_alias_file() -> bool:
@@ -70,27 +70,23 @@ def main(argv: list[str] | None = None, *, whole_process: bool = False) -> int:
     ``whole_process``: awsml is the program (not a test or an embedder), so it
     may use and extend the user's table of compiled regular expressions."""
     argv = sys.argv[1:] if argv is None else list(argv)
+    env = None
     # See awsml_cli.runtime.interrupts: KeyboardInterrupt is raised only inside this try block.
     program = interrupts.owned_by_program()
     try:
         if program:
             interrupts.raise_keyboard_interrupt()
         _ensure_std_streams()
+        from awsml_cli.runtime.environment import Environment
+
+        env = Environment()
         # Imported inside the guard: a Ctrl-C during start-up must not print a traceback.
         if argv == ["--version"]:
-            from awsml_cli.errors import VersionRequested
+            from awsml_cli.runtime.version import write_version
 
-            raise VersionRequested()
-        if whole_process:
-            from awsml_cli import speedups
-
-            speedups.use_compiled_patterns()
-        if argv in SKELETON_LINES and not _has_alias_file():
-            code = input_skeleton(argv)
+            code = write_version(env)
         else:
-            from awsml_cli.cli.tree import run
-
-            code = run(argv)
+            code = _run(argv, env, whole_process)
         interrupts.checkpoint()
     except BaseException as exc:  # noqa: BLE001 - the one place errors become exit codes
         if program:
@@ -101,20 +97,37 @@ def main(argv: list[str] | None = None, *, whole_process: bool = False) -> int:
 
         if interrupts.received() and not isinstance(exc, (KeyboardInterrupt, Interrupted)):
             exc = KeyboardInterrupt()  # Python disguised the Ctrl-C (see awsml_cli.runtime.interrupts)
-        code = report(exc)
+        code = report(exc, env=env)
     finally:
         if program:
             interrupts.ignore()
-        if "awsml_cli.runtime.debuglog" in sys.modules:
-            sys.modules["awsml_cli.runtime.debuglog"].disable_debug_logging()
-    if "awsml_cli.output.render" in sys.modules:
-        sys.modules["awsml_cli.output.render"].finish()
+        if env is not None and env.redactor is not None:
+            from awsml_cli.runtime.debuglog import disable_debug_logging
+
+            disable_debug_logging()
+    if env is not None:
+        from awsml_cli.output.render import finish
+
+        finish(env)
     from awsml_cli.aws import history
     from awsml_cli.errors import ExitCode
 
     # aws v1 leaves a usage error (its argument parser exits) out of the history.
     history.finish(code, usage_error=code == ExitCode.USAGE)
     return code
+
+
+def _run(argv: list[str], env, whole_process: bool) -> int:
+    """Parse argv, run the command, return its exit code (errors are raised)."""
+    if whole_process:
+        from awsml_cli import speedups
+
+        speedups.use_compiled_patterns()
+    if argv in SKELETON_LINES and not _has_alias_file():
+        return input_skeleton(argv, env)
+    from awsml_cli.cli.tree import run
+
+    return run(argv, env)
 
 
 class ClickEntry:

@@ -90,8 +90,10 @@ def check_timestamp_format(config) -> None:
         timestamp_parser_for(scoped.get("cli_timestamp_format"))
 
 
-def create_session(args: GlobalArgs):
-    """A botocore session with the CLI's settings applied (aws v1's session start-up)."""
+def create_session(args: GlobalArgs, env=None):
+    """A botocore session with the CLI's settings applied (aws v1's session start-up).
+
+    ``env``: the run's Environment, which keeps --debug's redactor for the error reporter."""
     # First botocore import of the run: the fast session defers botocore's
     # doc generator and urllib3's HTTP/2 package, which must happen before
     # anything else imports them.  With --debug the stock data files are used,
@@ -125,7 +127,9 @@ def create_session(args: GlobalArgs):
         from awsml_cli.runtime.debuglog import enable_debug_logging
         from awsml_cli.speedups.fastdata import cache_report
 
-        enable_debug_logging(session)
+        redactor = enable_debug_logging(session)
+        if env is not None:
+            env.redactor = redactor
         for line in cache_report():
             logging.getLogger("awsml_cli.fastdata").debug(line)
     scoped = scoped_config_or_none(session)

@@ -1,19 +1,20 @@
-"""What the root command hands down to the commands below it (no Click here)."""
+"""The per-run context the root command hands down to the commands below it (no Click here)."""
 
 from __future__ import annotations
 
 
-class AppState:
+class RunContext:
     """What the root command hands down to the commands below it: the checked
-    global options, the config files, and the botocore session, started when
-    first needed (``--generate-cli-skeleton`` and ``help`` never need it;
+    global options, the run's Environment, the config files, and the botocore
+    session, started when first needed (``--generate-cli-skeleton`` and ``help`` never need it;
     importing botocore's session is most of what a describe call costs)."""
 
-    def __init__(self, args, argv: list[str] | None = None):
+    def __init__(self, args, env, argv: list[str] | None = None):
         from awsml_cli.aws import history
         from awsml_cli.aws.session import check_timestamp_format
 
         self.args = args  # globalargs.GlobalArgs
+        self.env = env  # runtime.environment.Environment
         self._session = None
         if args.debug:
             # The debug log starts with the session, as in aws v1, and every
@@ -35,9 +36,7 @@ class AppState:
         # config: a session or configfiles.ConfigFiles (both have full_config).
         line = plugins_notice(self.config.full_config)
         if line:
-            import sys
-
-            sys.stderr.write(line)
+            self.env.stderr.write(line)
 
     @property
     def session(self):
@@ -45,7 +44,7 @@ class AppState:
         if self._session is None:
             from awsml_cli.aws.session import create_session
 
-            self._session = create_session(self.args)
+            self._session = create_session(self.args, self.env)
         return self._session
 
     def input_shape(self):

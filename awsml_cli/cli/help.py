@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
-import sys
 
 import click
 
@@ -51,27 +50,20 @@ def _pager_command() -> list[str] | None:
     return shlex.split(DEFAULT_PAGER)
 
 
-def _stdout_is_terminal() -> bool:
+def _encode(text: str, env) -> bytes:
+    return text.encode(env.encoding(env.stdout), "replace")
+
+
+def _write_stdout(text: str, env) -> None:
     try:
-        return os.isatty(sys.stdout.fileno())
-    except (AttributeError, OSError, ValueError):
-        return False
-
-
-def _encode(text: str) -> bytes:
-    return text.encode(getattr(sys.stdout, "encoding", None) or "utf-8", "replace")
-
-
-def _write_stdout(text: str) -> None:
-    try:
-        sys.stdout.flush()
-        sys.stdout.buffer.write(_encode(text))
-        sys.stdout.buffer.flush()
+        env.stdout.flush()
+        env.stdout.buffer.write(_encode(text, env))
+        env.stdout.buffer.flush()
     except BrokenPipeError as exc:
         raise StdoutClosed() from exc
 
 
-def _run_pager(command: list[str], text: str) -> bool:
+def _run_pager(command: list[str], text: str, env) -> bool:
     """Show ``text`` in the pager; False when the pager could not be started."""
     import signal
     import subprocess
@@ -86,7 +78,7 @@ def _run_pager(command: list[str], text: str) -> bool:
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         try:
-            process.stdin.write(_encode(text))
+            process.stdin.write(_encode(text, env))
             process.stdin.close()
         except BrokenPipeError:
             pass  # the reader quit before the end of the page
@@ -100,14 +92,15 @@ def show_help(ctx: click.Context) -> int:
     from awsml_cli.aws import history
     from awsml_cli.cli.helppage import load_page, to_text
 
+    env = ctx.meta["awsml.env"]
     history.note_help()
     page = load_page(page_for(ctx))
-    if not _stdout_is_terminal():
-        _write_stdout(to_text(page, width=80))
+    if not env.is_terminal(env.stdout):
+        _write_stdout(to_text(page, width=80), env)
         return 0
-    width = min(max(shutil.get_terminal_size((80, 24)).columns - 1, MIN_WIDTH), MAX_WIDTH)
+    width = min(max(env.screen_columns() - 1, MIN_WIDTH), MAX_WIDTH)
     command = _pager_command()
-    if command and _run_pager(command, to_text(page, width=width, emphasis=True)):
+    if command and _run_pager(command, to_text(page, width=width, emphasis=True), env):
         return 0
-    _write_stdout(to_text(page, width=width))
+    _write_stdout(to_text(page, width=width), env)
     return 0

@@ -19,8 +19,8 @@ from __future__ import annotations
 import click
 
 from awsml_cli.cli import argv as aws_argv
-from awsml_cli.cli.context import AppState
-from awsml_cli.errors import UnknownOptionsError, UsageError
+from awsml_cli.cli.context import RunContext
+from awsml_cli.errors import UnknownOptionsError, UsageError, VersionRequested
 from awsml_cli.output.formatters import CLI_CHOICES as CLI_OUTPUT_CHOICES
 
 SERVICE_NAME = "sagemaker"
@@ -175,7 +175,7 @@ class ServiceGroup(click.Group):
     """``awsml sagemaker``: the service pass picks the operation word."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        state = ctx.find_object(AppState)
+        state = ctx.find_object(RunContext)
         operation, remaining = aws_argv.parse_subcommand(args, "operation", _OperationChoices(self.commands, state))
         if operation not in self.commands:
             raise UsageError(
@@ -196,7 +196,7 @@ class _OperationChoices:
     implement) is only read for a word awsml does not know.
     """
 
-    def __init__(self, commands, state: AppState):
+    def __init__(self, commands, state: RunContext):
         self._commands = commands
         self._state = state
         self._all_words = None
@@ -253,7 +253,7 @@ class AliasCommand(click.Command):
 
         name, found = ctx.meta["awsml.alias"]
         args = ctx.meta["awsml.alias_args"]
-        state = ctx.find_object(AppState)
+        state = ctx.find_object(RunContext)
         values = dict(ctx.meta.get("awsml.global_values", {}))
         for _ in range(len(found) + 1):
             value = found[name]
@@ -319,7 +319,7 @@ CONTEXT_SETTINGS = {"help_option_names": []}
 def root(ctx: click.Context, **values) -> None:
     from awsml_cli.cli import globalargs
 
-    ctx.obj = AppState(globalargs.resolve(values), argv=ctx.meta.get("awsml.argv"))
+    ctx.obj = RunContext(globalargs.resolve(values), ctx.meta["awsml.env"], argv=ctx.meta.get("awsml.argv"))
 
 
 @root.group(SERVICE_NAME, cls=ServiceGroup, context_settings=CONTEXT_SETTINGS, help="Amazon SageMaker.")
@@ -397,10 +397,10 @@ def sagemaker() -> None:
     "Default: no limit.",
 )
 @click.pass_obj
-def describe_training_job(state: AppState, **options) -> int:
-    from awsml_cli.command.describe import DescribeOptions, run
+def describe_training_job(context: RunContext, **options) -> int:
+    from awsml_cli.command.describe import DescribeOptions, execute
 
-    return run(state.args, state, DescribeOptions(**options))
+    return execute(context, DescribeOptions(**options))
 
 
 # The command an alias word runs: not in the tree (no help page, no completion);
@@ -413,8 +413,21 @@ root.add_command(HelpCommand("help", hidden=True, context_settings=CONTEXT_SETTI
 sagemaker.add_command(HelpCommand("help", hidden=True, context_settings=CONTEXT_SETTINGS))
 
 
-def run(argv: list[str]) -> int:
-    """Parse ``argv`` and run the command; exceptions are left to the caller."""
-    with root.make_context("awsml", list(argv)) as ctx:
-        ctx.meta["awsml.argv"] = list(argv)
-        return root.invoke(ctx)
+def run(argv: list[str], env=None) -> int:
+    """Parse ``argv`` and run the command; exceptions are left to the caller.
+
+    ``env``: the run's Environment (a fresh one when not given)."""
+    if env is None:
+        from awsml_cli.runtime.environment import Environment
+
+        env = Environment()
+    try:
+        with root.make_context("awsml", list(argv)) as ctx:
+            ctx.meta["awsml.argv"] = list(argv)
+            ctx.meta["awsml.env"] = env
+            return root.invoke(ctx)
+    except VersionRequested:
+        # aws v1's parser prints the version wherever --version is, and exits 0.
+        from awsml_cli.runtime.version import write_version
+
+        return write_version(env)

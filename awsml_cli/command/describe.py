@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-
 from awsml_cli import speedups
-from awsml_cli.command import cli_input, paramfile, skeleton
 from awsml_cli.aws import client
-from awsml_cli.output import render as output
-from awsml_cli.errors import StdoutClosed, UsageError
 from awsml_cli.cli.globalargs import GlobalArgs
+from awsml_cli.command import cli_input, paramfile, skeleton
+from awsml_cli.errors import StdoutClosed, UsageError
+from awsml_cli.output import render as output
 from awsml_cli.speedups.records import Record
 
 
@@ -64,53 +62,58 @@ def check_summary_query(args: GlobalArgs, session) -> None:
         )
 
 
-def run(args: GlobalArgs, state, options: DescribeOptions) -> int:
-    """``state`` (cli.AppState): the config files, and the botocore session from
-    the first step that needs a client on (a skeleton never starts one)."""
+def execute(context, options: DescribeOptions) -> int:
+    """Run the command: a skeleton, a sample response, or call (and wait) and render.
+
+    ``context`` (:class:`awsml_cli.cli.context.RunContext`): the global options,
+    the run's Environment, the config files, and the botocore session from the
+    first step that needs a client on (a skeleton never starts one)."""
+    args, env = context.args, context.env
     check_wait_options(options)
-    params = build_call_parameters(state.config, options)
+    params = build_call_parameters(context.config, options)
     # A missing profile surfaces here in aws v1, even for --generate-cli-skeleton.
-    state.config.get_scoped_config()
+    context.config.get_scoped_config()
     cli_input.apply(params, options.cli_input_json, options.cli_input_yaml)
     if options.generate_cli_skeleton in ("input", "yaml-input"):
         if options.generate_cli_skeleton == "input":
-            text = skeleton.render_skeleton(skeleton.input_skeleton(state.input_shape()))
+            text = skeleton.render_skeleton(skeleton.input_skeleton(context.input_shape()))
         else:
             # The annotated YAML needs the members' documentation: botocore's own shape.
-            text = skeleton.render_yaml_skeleton(client.operation_model(state.session).input_shape)
-        output.write_guarded(lambda: sys.stdout.write(text), sys.stdout)
+            text = skeleton.render_yaml_skeleton(client.operation_model(context.session).input_shape)
+        output.write_guarded(lambda: env.stdout.write(text), env.stdout)
         return 0
-    session = state.session
+    session = context.session
     check_summary_query(args, session)
     if options.generate_cli_skeleton == "output":
-        return print_sample_response(args, session, params)
+        return print_sample_response(context, params)
     api = client.create_client(session, args)
     # The client is the last thing start-up makes.
     speedups.startup_over()
     if options.wait:
-        return wait_and_render(args, session, api, params, options)
+        return wait_and_render(context, api, params, options)
     response = client.describe_training_job(api, params)
     output_name = output.resolve_output_name(args, session)
-    output.render(response, output_name, args)
+    output.render(response, output_name, args, env)
     return 0
 
 
-def wait_and_render(args: GlobalArgs, session, api, params: dict, options: DescribeOptions) -> int:
-    from awsml_cli.output import progress
+def wait_and_render(context, api, params: dict, options: DescribeOptions) -> int:
     from awsml_cli.command import wait
+    from awsml_cli.output import progress
 
+    args, env = context.args, context.env
     # Resolved before waiting, unlike a single call: a bad AWS_DEFAULT_OUTPUT must
     # not be discovered hours later.
-    output_name = output.resolve_output_name(args, session)
+    output_name = output.resolve_output_name(args, context.session)
     settings = wait.WaitSettings(
         poll_interval=options.poll_interval or wait.DEFAULT_POLL_INTERVAL,
         timeout=options.wait_timeout or None,
     )
-    reporter = progress.stderr_reporter(params.get("TrainingJobName"), debug=args.debug)
+    reporter = progress.choose(env.stderr, params.get("TrainingJobName"), debug=args.debug, env=env)
     outcome = wait.wait_for_job(lambda: client.describe_training_job(api, params), settings, reporter)
     if outcome.response is not None:
         try:
-            output.render(outcome.response, output_name, args)
+            output.render(outcome.response, output_name, args, env)
         except StdoutClosed as exc:
             # ``awsml --wait … | head -1`` must still say how the job ended.
             exc.exit_code = outcome.exit_code
@@ -118,7 +121,7 @@ def wait_and_render(args: GlobalArgs, session, api, params: dict, options: Descr
     return outcome.exit_code
 
 
-def print_sample_response(args: GlobalArgs, session, params: dict) -> int:
+def print_sample_response(context, params: dict) -> int:
     """``--generate-cli-skeleton output``: check the request as the call would, print a sample.
 
     No client is made, so no region, credentials or endpoint are needed and
@@ -129,8 +132,9 @@ def print_sample_response(args: GlobalArgs, session, params: dict) -> int:
 
     from awsml_cli.command.sample_output import sample_response
 
+    session = context.session
     model = client.operation_model(session)
     validate_parameters(params, model.input_shape)
     response = sample_response(session, model, params.get("TrainingJobName"))
-    output.render(response, output.resolve_output_name(args, session), args)
+    output.render(response, output.resolve_output_name(context.args, session), context.args, context.env)
     return 0

@@ -15,8 +15,6 @@ it and ``--debug`` is not writing log lines to the same stream.
 
 from __future__ import annotations
 
-import os
-import sys
 from datetime import datetime, timezone
 from typing import Callable, TextIO
 
@@ -28,20 +26,17 @@ def _utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def choose(stream: TextIO, job_name: str | None, debug: bool = False):
-    """The live view on a capable terminal, plain lines anywhere else."""
-    if not debug and _is_capable_terminal(stream):
+def choose(stream: TextIO, job_name: str | None, debug: bool = False, env=None):
+    """The live view on a capable terminal, plain lines anywhere else.
+
+    ``env``: the run's Environment, which says what ``stream`` is."""
+    if env is None:
+        from awsml_cli.runtime.environment import Environment
+
+        env = Environment()
+    if not debug and env.is_capable_terminal(stream):
         return LiveProgress(stream, job_name)
     return PlainProgress(stream, job_name)
-
-
-def _is_capable_terminal(stream: TextIO) -> bool:
-    try:
-        if not os.isatty(stream.fileno()):
-            return False
-    except (AttributeError, OSError, ValueError):
-        return False
-    return os.environ.get("TERM", "") not in ("dumb", "unknown")
 
 
 def describe_settings(settings: WaitSettings) -> str:
@@ -289,7 +284,3 @@ class LiveProgress:
             parts.append(table)
         title = Text(f"Training job {facts.clean(self.job_name)}") if self.job_name else None
         return Panel(Group(*parts), title=title, title_align="left", border_style=style or "none")
-
-
-def stderr_reporter(job_name: str | None, debug: bool):
-    return choose(sys.stderr, job_name, debug)

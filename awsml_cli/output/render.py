@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import sys
 from typing import Any, TextIO
 
+from awsml_cli.cli.globalargs import GlobalArgs
+from awsml_cli.errors import AwsmlError, StdoutClosed
 from awsml_cli.output import formatters
 from awsml_cli.runtime import interrupts
-from awsml_cli.errors import AwsmlError, StdoutClosed
-from awsml_cli.cli.globalargs import GlobalArgs
 
 
 def resolve_output_name(args: GlobalArgs, session) -> str:
@@ -27,58 +25,37 @@ def resolve_output_name(args: GlobalArgs, session) -> str:
     return name
 
 
-def use_color(setting: str, stream: TextIO) -> bool:
-    if setting == "on":
-        return True
-    if setting == "off":
-        return False
-    # auto: colour only for a terminal, and never when NO_COLOR is set (no-color.org).
-    if os.environ.get("NO_COLOR"):
-        return False
-    try:
-        return os.isatty(stream.fileno())
-    except (AttributeError, OSError, ValueError):
-        return False
-
-
-def is_terminal(stream: TextIO) -> bool:
-    try:
-        return os.isatty(stream.fileno())
-    except (AttributeError, OSError, ValueError):
-        return False
-
-
 def apply_query(data: Any, args: GlobalArgs) -> Any:
     if args.query is None:
         return data
     return args.query.search(data)
 
 
-# Set once table colour is switched on: aws v1 (colorama) then ends a terminal
-# session with one more reset, whatever happens next.
-_color_used_on: TextIO | None = None
-
-
-def render(data: Any, output_name: str, args: GlobalArgs, stream: TextIO | None = None) -> None:
-    global _color_used_on
-    stream = stream or sys.stdout
-    color = output_name == "table" and use_color(args.color, stream)
+def render(data: Any, output_name: str, args: GlobalArgs, env) -> None:
+    """Write ``data`` to ``env.stdout`` as ``output_name``; ``env``: the run's Environment."""
+    stream = env.stdout
+    color = output_name == "table" and env.wants_color(args.color, stream)
     if color:
         # aws v1 switches colour on (for stdout and stderr) as it sets up the
         # table, before --query runs: a failing query is already coloured.
-        _color_used_on = stream
+        env.table_color_stream = stream
     data = apply_query(data, args)
-    options = formatters.RenderOptions(color=color)
-    if output_name == "summary":
+    if output_name == "table":
+        options = formatters.RenderOptions(color=color, terminal_width=env.width(stream))
+    elif output_name == "summary":
+        from awsml_cli.output.formatters.summary import MARKS
+
         # The view for people colours itself (without aws v1's colorama resets).
-        options = formatters.RenderOptions(color=use_color(args.color, stream), is_terminal=is_terminal(stream))
+        options = formatters.RenderOptions(
+            color=env.wants_color(args.color, stream),
+            is_terminal=env.is_terminal(stream),
+            terminal_width=env.width(stream),
+            ascii_only=not env.can_encode(stream, MARKS),
+        )
+    else:
+        options = formatters.RenderOptions()
     renderer = formatters.get_renderer(output_name)
     write_guarded(lambda: renderer(data, stream, options), stream)
-
-
-def color_active() -> bool:
-    """Whether table colour is on, so that aws v1 would end every write with a reset."""
-    return _color_used_on is not None
 
 
 def write_guarded(write, stream: TextIO) -> None:
@@ -92,21 +69,15 @@ def write_guarded(write, stream: TextIO) -> None:
         raise StdoutClosed() from exc
 
 
-def finish() -> None:
-    """At exit: the final colour reset aws v1 writes to a terminal (never to a pipe).
-
-    Also the end of this run's colour state: a later run in the same process
-    (CliRunner, an embedding program) starts uncoloured, as a new aws process does.
-    """
-    global _color_used_on
-    stream, _color_used_on = _color_used_on, None
-    if stream is None:
+def finish(env) -> None:
+    """At exit: the final colour reset aws v1 writes to a terminal (never to a pipe)."""
+    stream = env.table_color_stream
+    if stream is None or not env.is_terminal(stream):
         return
-    try:
-        if os.isatty(stream.fileno()):
-            from awsml_cli.output.formatters.errors import COLOR_RESET
+    from awsml_cli.output.formatters.errors import COLOR_RESET
 
-            stream.write(COLOR_RESET)
-            stream.flush()
+    try:
+        stream.write(COLOR_RESET)
+        stream.flush()
     except (AttributeError, OSError, ValueError):
         pass

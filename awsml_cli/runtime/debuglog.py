@@ -233,7 +233,7 @@ _active_filter: RedactingFilter | None = None
 _saved_levels: dict[str, int] = {}
 
 
-def enable_debug_logging(session, argv=None) -> None:
+def enable_debug_logging(session, argv=None) -> RedactingFilter:
     global _active_handler, _active_filter
     from awsml_cli.runtime.version import version_string
 
@@ -252,6 +252,7 @@ def enable_debug_logging(session, argv=None) -> None:
     log = logging.getLogger("awsml_cli.cli")
     log.debug("CLI version: %s", version_string())
     log.debug("Arguments entered to CLI: %s", sys.argv[1:] if argv is None else argv)
+    return redactor
 
 
 def disable_debug_logging() -> None:

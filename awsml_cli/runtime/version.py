@@ -27,3 +27,11 @@ def version_string() -> str:
         parts.append(f"exec-env/{exec_env}")
     parts.append(f"botocore/{botocore_version()}")
     return " ".join(parts)
+
+
+def write_version(env) -> int:
+    """``awsml --version``: the line on stdout, exit status 0 (a closed stdout is no error)."""
+    from awsml_cli.errors import ExitCode, write_quietly
+
+    write_quietly(env.stdout, version_string() + "\n")
+    return ExitCode.OK

@@ -41,7 +41,7 @@ def as_the_program(monkeypatch):
 def _run_main_with(monkeypatch, body):
     import awsml_cli.cli.tree
 
-    monkeypatch.setattr(awsml_cli.cli.tree, "run", lambda argv: body())
+    monkeypatch.setattr(awsml_cli.cli.tree, "run", lambda argv, env=None: body())
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = entry.main(["sagemaker", "describe-training-job", "--training-job-name", "x"])

@@ -3,7 +3,8 @@
 Each renderer is a small function ``render(data, stream, options)`` that writes
 plain Python data (what botocore parsed, after ``--query``) to a text stream.
 Renderers know nothing about Click, botocore or the environment: whatever they
-need (title, colour, terminal width) comes in through :class:`RenderOptions`.
+need (title, colour, terminal width) comes in through :class:`RenderOptions`,
+decided by the caller from the run's Environment (awsml_cli.output.terminal).
 
 The registry maps an ``--output`` name to the module that implements it, so
 that only the renderer in use is imported (start-up time matters).
@@ -22,11 +23,13 @@ class RenderOptions:
     title: str = "DescribeTrainingJob"
     # ANSI colour; aws v1 only ever colours table output.
     color: bool = False
-    # Columns available; None means "ask the stream" (ioctl on a tty, else 80).
+    # Columns of the terminal (as it reports them, 0 included); None: not known, 80.
     terminal_width: int | None = None
     # Whether the stream is a terminal: the summary view lays out for people
     # there and writes plain text anywhere else.
     is_terminal: bool = False
+    # Whether the stream cannot encode the summary's marks (✔ …); None: ask its encoding.
+    ascii_only: bool | None = None
 
 
 Renderer = Callable[[Any, TextIO, RenderOptions], None]

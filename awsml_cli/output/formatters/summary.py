@@ -163,13 +163,16 @@ def _warm_pool(data: dict) -> str | None:
     return text or None
 
 
-def _ascii_only(stream: TextIO) -> bool:
-    encoding = getattr(stream, "encoding", None) or "utf-8"
-    try:
-        "✔✘■⟳×".encode(encoding)
-    except (UnicodeEncodeError, LookupError):
-        return True
-    return False
+# What the summary writes beyond ASCII; a stream that cannot encode them gets ASCII marks.
+MARKS = "✔✘■⟳×"
+
+
+def _ascii_only(stream: TextIO, options: RenderOptions) -> bool:
+    if options.ascii_only is not None:
+        return options.ascii_only
+    from awsml_cli.output.terminal import can_encode
+
+    return not can_encode(stream, MARKS)
 
 
 # --------------------------------------------------------------------------- plain layout
@@ -205,7 +208,7 @@ def render_rich(summary: Summary, stream: TextIO, options: RenderOptions) -> Non
     from rich.table import Table
     from rich.text import Text
 
-    width = options.terminal_width or _terminal_width(stream)
+    width = _terminal_width(options)
     console = Console(
         file=stream,
         width=width,
@@ -248,10 +251,9 @@ def render_rich(summary: Summary, stream: TextIO, options: RenderOptions) -> Non
     console.print(panel)
 
 
-def _terminal_width(stream: TextIO) -> int:
-    from awsml_cli.output.formatters.table import _stream_width  # the same ioctl on the stream, 80 when unknown
-
-    width = _stream_width(stream)
+def _terminal_width(options: RenderOptions) -> int:
+    # Not known: 80, as a stream that cannot be asked; a terminal that reports 0: the default.
+    width = 80 if options.terminal_width is None else options.terminal_width
     return width if width > 0 else DEFAULT_WIDTH
 
 
@@ -265,6 +267,6 @@ def render(data: Any, stream: TextIO, options: RenderOptions = RenderOptions()) 
         # As with the other formats, an empty response prints nothing.
         return
     if options.is_terminal:
-        render_rich(build(data, ascii_only=_ascii_only(stream)), stream, options)
+        render_rich(build(data, ascii_only=_ascii_only(stream, options)), stream, options)
     else:
-        render_plain(build(data, ascii_only=_ascii_only(stream)), stream)
+        render_plain(build(data, ascii_only=_ascii_only(stream, options)), stream)

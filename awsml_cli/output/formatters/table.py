@@ -56,20 +56,6 @@ def display_width(text: str) -> int:
     return sum(2 if east_asian_width(ch) in ("W", "F", "A") else 1 for ch in text)
 
 
-def _stream_width(stream: TextIO) -> int:
-    # Columns of the terminal behind the stream; 80 whenever that cannot be
-    # asked (not a terminal, no fileno, no termios...).  COLUMNS is ignored.
-    try:
-        import fcntl
-        import struct
-        import termios
-
-        packed = fcntl.ioctl(stream.fileno(), termios.TIOCGWINSZ, b"\0" * 8)
-        return struct.unpack("hhhh", packed)[1]
-    except Exception:
-        return DEFAULT_WIDTH
-
-
 # --------------------------------------------------------------------------- model
 
 
@@ -358,7 +344,5 @@ def render(data: Any, stream: TextIO, options: RenderOptions = RenderOptions()) 
         raise
     if not sections:
         return
-    width = options.terminal_width
-    if width is None:
-        width = _stream_width(stream)
+    width = DEFAULT_WIDTH if options.terminal_width is None else options.terminal_width
     _draw(sections, width, _Painter(stream, options.color))
