@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import sys
 
+from awsml_cli import names
 from awsml_cli.runtime import interrupts
 
 
@@ -39,8 +40,8 @@ def _ensure_std_streams() -> None:
 
 # The command lines the skeleton shortcut takes (any other goes through the tree).
 SKELETON_LINES = (
-    ["sagemaker", "describe-training-job", "--generate-cli-skeleton"],
-    ["sagemaker", "describe-training-job", "--generate-cli-skeleton", "input"],
+    [names.SERVICE, names.OPERATION, "--generate-cli-skeleton"],
+    [names.SERVICE, names.OPERATION, "--generate-cli-skeleton", "input"],
 )
 
 

@@ -9,11 +9,12 @@ default) are all resolved by botocore from the session, exactly as for aws v1.
 
 from __future__ import annotations
 
+from awsml_cli import names
 from awsml_cli.runtime import interrupts
 from awsml_cli.cli.globalargs import GlobalArgs
 
-SERVICE = "sagemaker"
-OPERATION = "DescribeTrainingJob"
+SERVICE = names.SERVICE
+OPERATION = names.API_OPERATION
 
 
 def client_config(args: GlobalArgs):

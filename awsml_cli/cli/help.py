@@ -24,10 +24,11 @@ import shutil
 
 import click
 
+from awsml_cli import names
 from awsml_cli.errors import StdoutClosed
 
 # Every help level shows the one page awsml has (its only command).
-PAGE = "awsml-sagemaker-describe-training-job"
+PAGE = names.PAGE
 PAGES_BY_COMMAND = {
     "awsml": PAGE,
     "awsml sagemaker": PAGE,

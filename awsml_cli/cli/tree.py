@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import click
 
+from awsml_cli import names
 from awsml_cli.cli import argv as aws_argv
 from awsml_cli.cli.context import RunContext
 from awsml_cli.errors import UnknownOptionsError, UsageError, VersionRequested
 from awsml_cli.output.formatters import CLI_CHOICES as CLI_OUTPUT_CHOICES
 
-SERVICE_NAME = "sagemaker"
-OPERATION_NAME = "describe-training-job"
+SERVICE_NAME = names.SERVICE
+OPERATION_NAME = names.OPERATION
 
 
 class Seconds(click.ParamType):

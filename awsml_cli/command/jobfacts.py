@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-FINAL_STATUSES = ("Completed", "Failed", "Stopped")
+from awsml_cli import names
+
+FINAL_STATUSES = names.FINAL_STATUSES
 
 # Where SageMaker writes a training job's logs; each instance writes to a
 # stream named "<job name>/algo-N-<epoch>".

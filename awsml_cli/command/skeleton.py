@@ -72,7 +72,7 @@ def _texts(node):
 
 
 def _scalar(value) -> str:
-    from awsml_cli.command.yaml_input import resolves_to_string
+    from awsml_cli.output.yaml12 import resolves_to_string
 
     if value is True or value is False:
         return "true" if value else "false"

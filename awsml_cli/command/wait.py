@@ -32,17 +32,14 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
+from awsml_cli import names
 from awsml_cli.runtime import interrupts
 from awsml_cli.errors import ExitCode, Interrupted
 
 DEFAULT_POLL_INTERVAL = 30.0
 
 # The final statuses and the exit status each one deserves.
-EXIT_CODES = {
-    "Completed": ExitCode.OK,
-    "Failed": ExitCode.JOB_FAILED,
-    "Stopped": ExitCode.JOB_STOPPED,
-}
+EXIT_CODES = dict(zip(names.FINAL_STATUSES, (ExitCode.OK, ExitCode.JOB_FAILED, ExitCode.JOB_STOPPED), strict=True))
 
 # Error codes that mean "too many requests" or "try again", as botocore's legacy
 # and standard retry modes know them.

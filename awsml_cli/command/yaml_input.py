@@ -2,7 +2,8 @@
 
 aws v2 reads YAML 1.2 (ruamel.yaml's safe loader); PyYAML reads YAML 1.1,
 where ``no``, ``on`` or ``0755`` mean something else.  The loader here is
-PyYAML's safe loader with YAML 1.2's implicit types instead:
+PyYAML's safe loader with YAML 1.2's implicit types instead (the table in
+:mod:`awsml_cli.output.yaml12`, which the YAML output uses too):
 
 * booleans are only ``true``/``false`` (in three spellings each), so a job
   called ``no`` stays a string;
@@ -17,36 +18,11 @@ PyYAML is imported only when YAML is actually used.
 
 from __future__ import annotations
 
-import re
-
-_BOOL = re.compile(r"true|True|TRUE|false|False|FALSE")
-_INT = re.compile(r"[-+]?(?:0b[01][01_]*|0o[0-7][0-7_]*|0x[0-9a-fA-F][0-9a-fA-F_]*|[0-9][0-9_]*)")
-_FLOAT = re.compile(
-    r"[-+]?(?:[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?"
-    r"|[0-9][0-9_]*[eE][-+]?[0-9]+"
-    r"|\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?"
-    r"|\.(?:inf|Inf|INF))"
-    r"|\.(?:nan|NaN|NAN)"
-)
-_NULL = re.compile(r"~|null|Null|NULL|")
-_MERGE = re.compile(r"<<")
-# YAML's timestamp (the same expression PyYAML and ruamel use).
-_TIMESTAMP = re.compile(
-    r"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
-    r"|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?"
-    r"(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?"
-    r"(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?"
-)
-
-_TAG = "tag:yaml.org,2002:"
+from awsml_cli.output.yaml12 import TAG, read_resolvers
 
 
 class InvalidYaml(Exception):
     """The text is not a YAML document awsml can use; ``str()`` says what and where."""
-
-
-def _anchored(expression: re.Pattern) -> re.Pattern:
-    return re.compile(rf"^(?:{expression.pattern})$")
 
 
 _loader_class = None
@@ -79,7 +55,7 @@ def _loader():
 
         def construct_mapping(self, node, deep=False):
             # Explicit keys only: a key may repeat one brought in by a << merge.
-            explicit = [key for key, _ in node.value if key.tag != _TAG + "merge"] if isinstance(node, yaml.MappingNode) else []
+            explicit = [key for key, _ in node.value if key.tag != TAG + "merge"] if isinstance(node, yaml.MappingNode) else []
             mapping = super().construct_mapping(node, deep=deep)
             seen = set()
             for key_node in explicit:
@@ -92,16 +68,9 @@ def _loader():
                 seen.add((type(key), key))
             return mapping
 
-    Yaml12SafeLoader.add_constructor(_TAG + "int", Yaml12SafeLoader.construct_yaml_int)
-    for tag, expression, first in (
-        ("bool", _BOOL, "tTfF"),
-        ("int", _INT, "-+0123456789"),
-        ("float", _FLOAT, "-+0123456789."),
-        ("null", _NULL, ["~", "n", "N", ""]),
-        ("merge", _MERGE, "<"),
-        ("timestamp", _TIMESTAMP, "0123456789"),
-    ):
-        Yaml12SafeLoader.add_implicit_resolver(_TAG + tag, _anchored(expression), list(first))
+    Yaml12SafeLoader.add_constructor(TAG + "int", Yaml12SafeLoader.construct_yaml_int)
+    for tag, pattern, first in read_resolvers():
+        Yaml12SafeLoader.add_implicit_resolver(tag, pattern, first)
     _loader_class = Yaml12SafeLoader
     return _loader_class
 
@@ -124,9 +93,3 @@ def load(text):
         # PyYAML's constructors let these through for explicitly tagged nonsense
         # such as ``!!bool maybe`` or ``!!float x``.
         raise InvalidYaml(f"cannot construct a value: {exc}") from None
-
-
-def resolves_to_string(text: str) -> bool:
-    """Whether ``text`` written plain (unquoted) would read back as that same string."""
-    patterns = (_BOOL, _INT, _FLOAT, _NULL, _MERGE, _TIMESTAMP)
-    return not any(re.fullmatch(pattern.pattern, text) for pattern in patterns)

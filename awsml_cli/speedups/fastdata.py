@@ -32,8 +32,10 @@ import os
 import sys
 import zlib
 
-SERVICE_NAME = "sagemaker"
-OPERATION_NAME = "DescribeTrainingJob"
+from awsml_cli import names
+
+SERVICE_NAME = names.SERVICE
+OPERATION_NAME = names.API_OPERATION
 SERVICE_MODEL_NAME = "service-2"
 
 # Bump when what is derived, or how it is stored, changes meaning.

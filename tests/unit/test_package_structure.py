@@ -28,3 +28,24 @@ def test_subpackages_are_empty_to_import():
     for name, path in modules.items():
         if path.name == "__init__.py" and name not in ("awsml_cli", "awsml_cli.speedups", "awsml_cli.output.formatters"):
             assert path.read_text() == "", name
+
+
+def test_only_the_speedups_look_into_sys_modules():
+    # Everything else gets what it needs handed to it (the run's Environment),
+    # instead of asking whether some module happens to be imported.
+    for name, path in imports.module_names().items():
+        if not name.startswith("awsml_cli.speedups"):
+            assert "sys.modules" not in path.read_text(encoding="utf-8"), name
+
+
+def test_the_names_are_in_one_place():
+    from awsml_cli import names
+    from awsml_cli.aws import client
+    from awsml_cli.cli import tree
+    from awsml_cli.command import jobfacts, wait
+    from awsml_cli.output import formatters
+
+    assert (tree.SERVICE_NAME, tree.OPERATION_NAME) == (names.SERVICE, names.OPERATION)
+    assert (client.SERVICE, client.OPERATION) == (names.SERVICE, names.API_OPERATION)
+    assert jobfacts.FINAL_STATUSES == tuple(wait.EXIT_CODES) == names.FINAL_STATUSES
+    assert formatters.CLI_CHOICES == formatters.names() == names.OUTPUT_CHOICES

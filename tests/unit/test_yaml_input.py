@@ -10,6 +10,7 @@ import pytest
 from botocore.model import DenormalizedStructureBuilder
 
 from awsml_cli.command import skeleton, yaml_input
+from awsml_cli.output import yaml12
 from awsml_cli.command.yaml_input import InvalidYaml, load
 
 
@@ -143,12 +144,12 @@ def test_error_message_points_at_the_problem():
 
 @pytest.mark.parametrize("text", ["no", "yes", "demo-job", "ml.m5.xlarge", "None", "=", "a b"])
 def test_strings_that_stay_strings(text):
-    assert yaml_input.resolves_to_string(text)
+    assert yaml12.resolves_to_string(text)
 
 
 @pytest.mark.parametrize("text", ["true", "1", "0x1", "1.5", "null", "~", "", "2024-01-01", "<<", ".inf"])
 def test_strings_that_would_change_type(text):
-    assert not yaml_input.resolves_to_string(text)
+    assert not yaml12.resolves_to_string(text)
 
 
 # --generate-cli-skeleton yaml-input

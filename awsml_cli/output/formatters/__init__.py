@@ -16,11 +16,13 @@ import importlib
 from dataclasses import dataclass
 from typing import Any, Callable, TextIO
 
+from awsml_cli import names
+
 
 @dataclass(frozen=True)
 class RenderOptions:
     # Title of the table output: the operation name, as in aws v1.
-    title: str = "DescribeTrainingJob"
+    title: str = names.API_OPERATION
     # ANSI colour; aws v1 only ever colours table output.
     color: bool = False
     # Columns of the terminal (as it reports them, 0 included); None: not known, 80.
@@ -34,21 +36,14 @@ class RenderOptions:
 
 Renderer = Callable[[Any, TextIO, RenderOptions], None]
 
-# --output name -> module under awsml_cli.output.formatters that defines render().
-_REGISTRY: dict[str, str] = {
-    "json": "json_output",
-    "text": "text",
-    "table": "table",
-    # aws v2's YAML outputs (aws v1 has none).
-    "yaml": "yaml_output",
-    "yaml-stream": "yaml_stream",
-    # awsml's own view for people.
-    "summary": "summary",
-}
+# The choices --output accepts on the command line (see awsml_cli.names).
+CLI_CHOICES = names.OUTPUT_CHOICES
 
-# The choices --output accepts on the command line: aws v1's, in its order,
-# then aws v2's YAML outputs, then awsml's own view for people.
-CLI_CHOICES = ("json", "text", "table", "yaml", "yaml-stream", "summary")
+# --output name -> module under awsml_cli.output.formatters that defines render(),
+# in the order of CLI_CHOICES.
+_REGISTRY: dict[str, str] = dict(
+    zip(CLI_CHOICES, ("json_output", "text", "table", "yaml_output", "yaml_stream", "summary"), strict=True)
+)
 
 
 def names() -> tuple[str, ...]:

@@ -33,49 +33,10 @@ from __future__ import annotations
 import base64
 import datetime
 import json
-import re
 from typing import Any, TextIO
 
 from awsml_cli.output.formatters import RenderOptions
-
-# YAML 1.2 implicit types as ruamel.yaml resolves them: (tag, pattern, first
-# characters).  A string matching one of these must be quoted to stay a string.
-_YAML12_IMPLICIT_TYPES = [
-    (
-        "tag:yaml.org,2002:bool",
-        r"^(?:true|True|TRUE|false|False|FALSE)$",
-        "tTfF",
-    ),
-    (
-        "tag:yaml.org,2002:float",
-        r"""^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?
-              |[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+
-              |[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?
-              |[-+]?\.(?:inf|Inf|INF)
-              |\.(?:nan|NaN|NAN))$""",
-        "-+0123456789.",
-    ),
-    (
-        "tag:yaml.org,2002:int",
-        r"""^(?:[-+]?0b[01_]+
-              |[-+]?0o?[0-7_]+
-              |[-+]?[0-9_]+
-              |[-+]?0x[0-9a-fA-F_]+)$""",
-        "-+0123456789",
-    ),
-    ("tag:yaml.org,2002:merge", r"^<<$", "<"),
-    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-    (
-        "tag:yaml.org,2002:timestamp",
-        r"""^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}
-              |[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}
-               (?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?
-               (?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)$""",
-        "0123456789",
-    ),
-    ("tag:yaml.org,2002:value", r"^=$", "="),
-    ("tag:yaml.org,2002:yaml", r"^[!&*]$", "!&*"),
-]
+from awsml_cli.output.yaml12 import write_resolvers
 
 _DUMPER = None
 
@@ -93,8 +54,8 @@ def _dumper_class():
         pass
 
     Yaml12Resolver.yaml_implicit_resolvers = {}
-    for tag, pattern, first in _YAML12_IMPLICIT_TYPES:
-        Yaml12Resolver.add_implicit_resolver(tag, re.compile(pattern, re.X), list(first))
+    for tag, pattern, first in write_resolvers():
+        Yaml12Resolver.add_implicit_resolver(tag, pattern, first)
 
     class AwsV2Representer(SafeRepresenter):
         def represent_float(self, data):
