@@ -187,10 +187,10 @@ def breakdown_workloads(python: str, url: str) -> list[Workload]:
         "import click": "import click",
         "import botocore.session": "import botocore.session",
         "botocore call, stock session": "import botocore.session;s=botocore.session.get_session();" + call,
-        "botocore call, fast session": "from awsml_cli.speedups.botocore_fast import make_session;s=make_session();" + call,
+        "botocore call, fast session": "from awsml_cli.speedups.fast_session import make_session;s=make_session();" + call,
         "botocore call, fast session + regex cache": (
             "import awsml_cli.regex_cache as r;r.install();"
-            "from awsml_cli.speedups.botocore_fast import make_session;s=make_session();" + call
+            "from awsml_cli.speedups.fast_session import make_session;s=make_session();" + call
         ),
     }
     return [Workload(name, Command([python, "-c", code]), None, prints=False) for name, code in snippets.items()]

@@ -46,11 +46,11 @@ def operation_model(session):
 
 def input_shape_without_session(config):
     """DescribeTrainingJob's input shape from the model a session would load,
-    read without one (see botocore_fast.service_model_without_session); None
-    when only a session can tell. ``config``: configfiles.ConfigFiles."""
-    from awsml_cli.speedups.botocore_fast import service_model_without_session
+    read without one (the speed-ups' trimmed model); None when only a session
+    can tell. ``config``: configfiles.ConfigFiles."""
+    from awsml_cli import speedups
 
-    model = service_model_without_session(config.data_path())
+    model = speedups.service_model(config.data_path())
     if model is None:
         return None
     from awsml_cli.aws.shapes import ModelShape
@@ -69,3 +69,19 @@ def describe_training_job(client, params: dict) -> dict:
 
         logging.getLogger("awsml_cli.output").debug("RequestId: %s", metadata["RequestId"])
     return response
+
+
+def operation_words(session) -> tuple[str, ...]:
+    """The operation words aws v1 knows under ``aws sagemaker``, for its error
+    messages: on a mistyped operation it lists them all (and suggests close
+    matches). Read only on that error path."""
+    from botocore import xform_name
+
+    from awsml_cli import speedups
+
+    names = speedups.operation_names(session)
+    if names is None:
+        names = list(session.get_component("data_loader").load_service_model(SERVICE, "service-2")["operations"])
+    words = [xform_name(name, "-") for name in names]
+    # aws v1 adds its waiter command and help after the API operations.
+    return (*words, "wait", "help")

@@ -99,10 +99,12 @@ def create_session(args: GlobalArgs, env=None):
     # anything else imports them.  With --debug the stock data files are used,
     # so that the "Loading JSON file" lines name the same files as aws v1's.
     from awsml_cli import speedups
-    from awsml_cli.speedups.botocore_fast import make_session
 
-    fast = speedups.enabled()
-    session = make_session(None, cli_session_variables(), trim=fast and not args.debug, defer=fast)
+    session = speedups.make_session(cli_session_variables(), trim=not args.debug)
+    if session is None:
+        from awsml_cli.aws.v1_session import session_class
+
+        session = session_class()(cli_session_variables())
 
     from awsml_cli import __version__
 
@@ -125,12 +127,11 @@ def create_session(args: GlobalArgs, env=None):
         import logging
 
         from awsml_cli.runtime.debuglog import enable_debug_logging
-        from awsml_cli.speedups.fastdata import cache_report
 
         redactor = enable_debug_logging(session)
         if env is not None:
             env.redactor = redactor
-        for line in cache_report():
+        for line in speedups.cache_report():
             logging.getLogger("awsml_cli.fastdata").debug(line)
     scoped = scoped_config_or_none(session)
     setting = None if scoped is None else scoped.get("cli_timestamp_format")

@@ -98,3 +98,40 @@ def plugins_notice(full_config: dict, environ=None) -> str | None:
     config_file = os.path.expanduser(environ.get("AWS_CONFIG_FILE", os.path.join("~", ".aws", "config")))
     names = ", ".join(f"{name} ({module})" for name, module in plugins.items())
     return f"awsml: not running the AWS CLI plugins in [plugins] of {config_file} (awsml runs no aws plugins): {names}\n"
+
+
+_SESSION_CLASS = None
+
+
+def session_class():
+    """aws v1's botocore Session class (made on first use: botocore.session is heavy to import)."""
+    global _SESSION_CLASS
+    if _SESSION_CLASS is None:
+        _SESSION_CLASS = _make_session_class()
+    return _SESSION_CLASS
+
+
+def _make_session_class():
+    import botocore.session
+
+    from awsml_cli.aws import v1_rules as aws_v1_rules
+
+    class AwsmlSession(botocore.session.Session):
+        """botocore's Session; every client it makes follows aws v1's rules
+        (credential providers make their STS and SSO clients here too), and
+        its credential providers use aws v1's credential cache."""
+
+        def _create_credential_resolver(self):
+            resolver = super()._create_credential_resolver()
+            use_cli_credential_caches(resolver)
+            return resolver
+
+        def create_client(self, *args, **kwargs):
+            client = super().create_client(*args, **kwargs)
+            # After botocore's own checks, as the check of a newer botocore
+            # comes after them (it is made with the endpoint, last).
+            aws_v1_rules.check_ca_bundle(kwargs.get("verify"), self)
+            aws_v1_rules.apply(client)
+            return client
+
+    return AwsmlSession

@@ -204,9 +204,9 @@ class _OperationChoices:
 
     def _words(self) -> tuple[str, ...]:
         if self._all_words is None:
-            from awsml_cli.aws.operations import sagemaker_operation_words
+            from awsml_cli.aws.client import operation_words
 
-            self._all_words = sagemaker_operation_words(self._state.session)
+            self._all_words = operation_words(self._state.session)
         return self._all_words
 
     def __contains__(self, word) -> bool:

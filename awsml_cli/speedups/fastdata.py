@@ -42,7 +42,7 @@ SERVICE_MODEL_NAME = "service-2"
 FORMAT = 2
 
 # What botocore.docs.docstring imports from the documentation generator; the
-# import deferral (botocore_fast) stands in for exactly these names.
+# import deferral (deferred_imports) stands in for exactly these names.
 DOCSTRING_DEPS = {
     "botocore.docs.bcdoc.restdoc": ("DocumentStructure",),
     "botocore.docs.method": ("document_model_driven_method",),

@@ -23,7 +23,7 @@ import botocore.loaders
 import botocore.session
 import pytest
 
-from awsml_cli.speedups import botocore_fast as bf
+from awsml_cli.speedups import fast_session as bf
 from awsml_cli.speedups import fastdata
 from awsml_cli.aws import client, shapes
 from awsml_cli.command import skeleton
