@@ -199,25 +199,3 @@ def save(environ=None) -> bool:
             added = True
     _recorded.clear()
     return added and usercache.store(table_name(), dumps_document(entries), environ)
-
-
-def compiled_form(pattern, flags: int) -> tuple:
-    """A pattern's table entry, computed with this Python's compiler (the tests
-    compare stored entries with these)."""
-    from re import _compiler, _parser
-
-    parsed = _parser.parse(pattern, flags)
-    code = [int(op) for op in _compiler._code(parsed, flags)]
-    groupindex = {name: int(index) for name, index in parsed.state.groupdict.items()}
-    indexgroup = [None] * parsed.state.groups
-    for name, index in groupindex.items():
-        indexgroup[index] = name
-    return (
-        pattern,
-        int(flags),
-        int(flags | parsed.state.flags),
-        code,
-        int(parsed.state.groups - 1),
-        groupindex,
-        tuple(indexgroup),
-    )

@@ -18,6 +18,7 @@ import click
 import pytest
 
 from awsml_cli.cli import completion
+from scripts import docgen
 from awsml_cli.cli.tree import root
 from awsml_cli.output.formatters import CLI_CHOICES
 from tests import helpers
@@ -160,22 +161,20 @@ def test_new_commands_and_options_are_picked_up_from_the_tree():
 # ----------------------------------------------------------------------------- committed scripts
 
 
-@pytest.mark.parametrize("shell", sorted(completion.SCRIPT_FILES))
+@pytest.mark.parametrize("shell", sorted(docgen.SCRIPT_FILES))
 def test_committed_script_matches_the_generator(shell):
-    from scripts import docgen
-
-    committed = (SCRIPTS / completion.SCRIPT_FILES[shell]).read_text(encoding="utf-8")
+    committed = (SCRIPTS / docgen.SCRIPT_FILES[shell]).read_text(encoding="utf-8")
     assert committed == docgen.completion_script(shell), (
-        f"completions/{completion.SCRIPT_FILES[shell]} is out of date: run `python scripts/docgen.py`"
+        f"completions/{docgen.SCRIPT_FILES[shell]} is out of date: run `python scripts/docgen.py`"
     )
 
 
-@pytest.mark.parametrize("shell", sorted(completion.SCRIPT_FILES))
+@pytest.mark.parametrize("shell", sorted(docgen.SCRIPT_FILES))
 def test_source_instruction_prints_the_committed_script(shell, tmp_path):
     env = helpers.clean_env(tmp_path / "home", **{completion.COMPLETE_VAR: f"{shell}_source"})
     result = helpers.run_awsml([], env)
     assert result.returncode == 0
-    assert result.out == (SCRIPTS / completion.SCRIPT_FILES[shell]).read_text(encoding="utf-8")
+    assert result.out == (SCRIPTS / docgen.SCRIPT_FILES[shell]).read_text(encoding="utf-8")
 
 
 # ----------------------------------------------------------------------------- the process

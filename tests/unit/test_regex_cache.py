@@ -18,6 +18,7 @@ from re import _compiler
 import pytest
 
 from awsml_cli.speedups import regex_table as regex_cache, usercache
+from tests.support.compiled_patterns import compiled_form
 from tests import helpers
 
 REPO = Path(__file__).resolve().parents[2]
@@ -109,12 +110,12 @@ def test_every_stored_entry_is_what_re_compiles(moto_url, env, home):
         assert (ours.groups, dict(ours.groupindex)) == (fresh.groups, dict(fresh.groupindex)), pattern
         assert type(pattern) is kind
         entry = (pattern, flags, final_flags, code, groups, groupindex, indexgroup)
-        assert regex_cache.compiled_form(pattern, flags) == entry
+        assert compiled_form(pattern, flags) == entry
 
 
 def test_a_table_for_another_python_or_engine_is_not_used(tmp_path):
     environ = {"HOME": str(tmp_path)}
-    good = regex_cache.dumps_document([regex_cache.compiled_form("a+b", 0)])
+    good = regex_cache.dumps_document([compiled_form("a+b", 0)])
     cases = {
         "python": {**good, "python": "cpython-0.0.0"},
         "engine": {**good, "engine": [0, 0, 0, 0]},
