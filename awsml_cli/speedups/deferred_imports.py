@@ -64,7 +64,7 @@ def defer_urllib3_http2_import() -> bool:
     ``probe`` submodule; the package's ``__init__`` imports
     ``importlib.metadata`` (and with it zipfile, shutil, bz2, lzma,
     tempfile, ...) for ``inject_into_urllib3()``, which botocore never
-    calls: ~8 ms of CPU here, of the ~65 ms ``import urllib3`` costs.
+    calls (docs/benchmark.md has what that costs).
     Does nothing once urllib3 is imported, or for a urllib3 without it.
     """
     if "urllib3" in sys.modules or "urllib3.http2" in sys.modules:

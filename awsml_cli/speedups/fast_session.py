@@ -11,16 +11,16 @@ against a stock session). The data comes from :mod:`awsml_cli.speedups.fastdata`
 derived from the installed botocore on its first run and cached per user:
 
 1. **Trimmed SageMaker model.** The stock loader parses the full SageMaker
-   model (2.4 MB of JSON, ~3000 shapes) to use one operation; the fast loader
+   model (thousands of shapes) to use one operation; the fast loader
    serves DescribeTrainingJob, the shapes it reaches and every exception
    shape.
 2. **Trimmed endpoints.json.** The legacy endpoint resolver only ever looks
    up ``api.sagemaker`` while making this client; it gets every partition
-   with just that service and switches to the full 1.3 MB file the first time
+   with just that service and switches to the full file the first time
    any other service is asked for (a credential provider making an STS/SSO
    client, say), so other services resolve as stock.
-3. **No directory scans.** ``Loader.load_service_model`` lists ~430 service
-   folders only to check that one exists; the fast loader checks that one
+3. **No directory scans.** ``Loader.load_service_model`` lists every service
+   folder only to check that one exists; the fast loader checks that one
    folder. The full list of SageMaker operation names (aws v1 prints it for a
    wrong operation word) comes with the data: ``sagemaker_operation_names``.
 4. **Two imports nobody uses here wait until used.** botocore imports its
@@ -322,12 +322,11 @@ def _make_fast_session_class(base):
         return None
 
     class FastSession(base):
-        """awsml's Session, with a cheaper registration of its ~240 builtin
-        event handlers (~50 M instructions, ~2.5% of an aws v1 call, 80% of it
-        spent on the two steps below):
+        """awsml's Session, with a cheaper registration of its builtin event
+        handlers, most of whose cost is the two steps below:
 
         * event-name aliasing: each registration runs every name through
-          ~50 alias rules (``EventAliaser._alias_event_name``) and caches the
+          the alias rules (``EventAliaser._alias_event_name``) and caches the
           answer per session. We fill that cache first from a table computed
           with botocore's own aliaser for exactly these names
           (:mod:`awsml_cli.speedups.fastdata`), so the answers are the same.

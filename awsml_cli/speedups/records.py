@@ -1,8 +1,7 @@
 """Records: named values over class-level defaults, without @dataclass's start-up cost.
 
 ``@dataclass`` writes and compiles each class's methods when its module is
-imported: about a third of a million instructions per field, paid at every
-start of awsml. The few records built on every describe call derive from
+imported, paid at every start of awsml (docs/benchmark.md has the cost). The few records built on every describe call derive from
 :class:`Record` instead: the annotated class attributes are the fields and
 their defaults, and ``Record(name=value, ...)`` sets some of them.
 """

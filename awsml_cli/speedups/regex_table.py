@@ -1,10 +1,10 @@
 """Regular expressions compiled on an earlier run, so that starting awsml compiles none.
 
 A describe call imports urllib3, botocore, dateutil, http.client, email,
-argparse, Click, ...; between them they compile about 120 regular
+argparse, Click, ...; between them they compile over a hundred regular
 expressions at import time, and CPython compiles a pattern in pure Python
-(``re._parser``, ``re._compiler``): about 15% of all the instructions of a
-describe call (some of urllib3's URL patterns are very large).
+(``re._parser``, ``re._compiler``), a large share of a describe call
+(docs/benchmark.md).
 
 What a compiled pattern is made of depends only on the pattern text, its
 flags and the Python build: a list of integers for the ``_sre`` engine and
