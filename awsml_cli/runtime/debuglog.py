@@ -32,7 +32,9 @@ import sys
 
 LOG_FORMAT = "%(asctime)s - %(threadName)s - %(name)s - %(levelname)s - %(message)s"
 MASK = "***"
-# Loggers whose records make up aws v1's debug log.
+# Loggers whose records make up aws v1's debug log. awsml's own logger names
+# ("awsml_cli.cli", "awsml_cli.output", ...) are printed in every --debug line:
+# they name what logs, not the module the code sits in, and stay put.
 LOGGER_NAMES = ("botocore", "awsml_cli", "urllib3")
 # Shorter literal values are not masked: masking "ab" everywhere would wreck the log,
 # and no real AWS secret is that short.
