@@ -2,7 +2,7 @@
 
 The spine: :func:`main` parses argv with the command tree
 (:func:`awsml_cli.cli.tree.run`), whose command runs
-:func:`awsml_cli.command.describe.run` (client, call, render); whatever is
+:func:`awsml_cli.command.describe.execute` (client, call, render); whatever is
 raised becomes an exit code and stderr text in :func:`awsml_cli.errors.report`.
 
 Two requests that CI jobs and shells send all the time are answered before
@@ -78,10 +78,10 @@ def main(argv: list[str] | None = None, *, whole_process: bool = False) -> int:
         if program:
             interrupts.raise_keyboard_interrupt()
         _ensure_std_streams()
+        # Imported inside the guard: a Ctrl-C during start-up must not print a traceback.
         from awsml_cli.runtime.environment import Environment
 
         env = Environment()
-        # Imported inside the guard: a Ctrl-C during start-up must not print a traceback.
         if argv == ["--version"]:
             from awsml_cli.runtime.version import write_version
 
