@@ -327,7 +327,7 @@ SWALLOWED_BY_PYTHON = {
 def test_swallowed_interrupt_is_recognised(seen):
     """The sweep's test for a Ctrl-C that Python swallowed, on what was seen."""
     assert _lost_in_start_up(seen)
-    assert not _lost_in_start_up(seen.replace(b'File "', b'File "/x/awsml_cli/cli/tree.py'))
+    assert not _lost_in_start_up(seen.replace(b'File "', b'File "/x/awsml_cli/cli.py'))
     assert not _lost_in_start_up(seen.replace(b"KeyboardInterrupt", b"KeyError"))
 
 
@@ -336,7 +336,7 @@ def test_swallowed_interrupt_is_recognised(seen):
     (-2, b"", b"", "killed before Python's handler existed"),
     (1, b"", b'Traceback (most recent call last):\n  File "<frozen io>", line 111, in <module>\n'
              b"TypeError: expected a message argument\n", "in Python's own start-up"),
-    (1, b"", b'Traceback (most recent call last):\n  File "/x/awsml_cli/cli/tree.py", line 1, in run\n'
+    (1, b"", b'Traceback (most recent call last):\n  File "/x/awsml_cli/cli.py", line 1, in run\n'
              b"KeyboardInterrupt\n", "UNEXPECTED"),
     # What awsml printed before main() reported a disguised Ctrl-C as one.
     (255, b"", b"\nError calling __set_name__ on 'cached_property' instance 'processor' in 'uname_result'\n",
