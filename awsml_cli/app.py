@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None, *, whole_process: bool = False) -> int:
             from awsml_cli.runtime.debuglog import disable_debug_logging
 
             disable_debug_logging()
-    if env is not None:
+    if env is not None and env.table_color_on:
         from awsml_cli.output.render import finish
 
         finish(env)

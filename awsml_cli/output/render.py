@@ -70,7 +70,7 @@ def write_guarded(write, stream: TextIO) -> None:
 
 
 def finish(env) -> None:
-    """At exit: the final colour reset aws v1 writes to a terminal (never to a pipe)."""
+    """At exit, once table colour is on: the final reset aws v1 writes to a terminal (never to a pipe)."""
     stream = env.table_color_stream
     if stream is None or not env.is_terminal(stream):
         return
