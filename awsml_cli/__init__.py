@@ -4,7 +4,7 @@ import os as _os
 import sys as _sys
 
 # The very first thing the awsml program does: make Ctrl-C during start-up end
-# quietly with exit status 130 (see awsml_cli.interrupts, which takes over from
+# quietly with exit status 130 (see awsml_cli.runtime.interrupts, which takes over from
 # here).  It is done before anything else is imported, to leave no gap; importing
 # the package for any other purpose (tests, CliRunner) changes nothing.  Only
 # Python's default handler is replaced: a process started with SIGINT ignored
@@ -20,7 +20,7 @@ def _exit_on_interrupt(signum, frame):  # noqa: ARG001 - signal handler signatur
 
 
 def _take_over_sigint() -> None:
-    """Phase 1 (awsml_cli.interrupts), if SIGINT still has Python's default handler."""
+    """Phase 1 (awsml_cli.runtime.interrupts), if SIGINT still has Python's default handler."""
     # _signal, not signal: the public module imports enum, which costs start-up time.
     import _signal
 

@@ -1,134 +1,27 @@
-"""Entry point: ``awsml`` and ``python -m awsml_cli``.
+"""The process entry points: the ``awsml`` console script and ``python -m awsml_cli``.
 
-Two requests that CI jobs and shells send all the time are answered before
-the command tree (Click, argparse) is imported, each only in a form proven to
-give the same result as the full path (tests compare the two):
-
-* exactly ``awsml --version``: the parser would stop at that token before
-  doing anything else;
-* exactly ``awsml sagemaker describe-training-job --generate-cli-skeleton
-  [input]``, with no alias file: the three parser passes cannot fail on those
-  tokens and yield no global option, so the command body runs directly, as
-  the tree would run it (:func:`input_skeleton`);
-* a shell completion request (``_AWSML_COMPLETE``, console script only),
-  answered from the committed completion table (:mod:`awsml_cli.completing`).
-
-Everything else goes through the command tree. When awsml owns the process,
-it starts with the regular expressions earlier runs compiled
-(:mod:`awsml_cli.regex_cache`, whose table this run extends when it ends) and
-with the garbage collector paused until the client exists
-(:mod:`awsml_cli.startup`).
+They own the process, so they may do what an in-process caller of
+:func:`awsml_cli.app.main` must not: pause the garbage collector for start-up,
+use and extend the user's table of compiled regular expressions
+(:mod:`awsml_cli.speedups`), and answer a shell completion request before
+anything heavy is imported.
 """
 
 from __future__ import annotations
 
 import sys
 
-from . import interrupts
-
-
-def _ensure_std_streams() -> None:
-    """A closed stdout or stderr (``awsml >&-``) becomes /dev/null: writes vanish, nothing fails."""
-    import os
-
-    if sys.stdout is None:
-        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
-    if sys.stderr is None:
-        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
-
-
-# The command lines the skeleton shortcut takes (any other goes through the tree).
-SKELETON_LINES = (
-    ["sagemaker", "describe-training-job", "--generate-cli-skeleton"],
-    ["sagemaker", "describe-training-job", "--generate-cli-skeleton", "input"],
-)
-
-
-def input_skeleton(argv: list[str]) -> int:
-    """What the command tree runs for a skeleton line: the root's checks of no
-    global options, then the operation with ``generate_cli_skeleton="input"``."""
-    from . import globalargs
-    from .appstate import AppState
-    from .describe import DescribeOptions, run
-
-    args = globalargs.resolve({})
-    return run(args, AppState(args, argv=argv), DescribeOptions(generate_cli_skeleton="input"))
-
-
-def _has_alias_file() -> bool:
-    """An alias file can change what any command line means (``sagemaker = ...``)."""
-    import os
-
-    from .aliases import alias_file
-
-    return os.path.exists(alias_file())
-
-
-def main(argv: list[str] | None = None, *, whole_process: bool = False) -> int:
-    """Run awsml on ``argv``; every exception becomes an exit code in errors.report.
-
-    ``whole_process``: awsml is the program (not a test or an embedder), so it
-    may use and extend the user's table of compiled regular expressions."""
-    argv = sys.argv[1:] if argv is None else list(argv)
-    # See awsml_cli.interrupts: KeyboardInterrupt is raised only inside this try block.
-    program = interrupts.owned_by_program()
-    try:
-        if program:
-            interrupts.raise_keyboard_interrupt()
-        _ensure_std_streams()
-        # Imported inside the guard: a Ctrl-C during start-up must not print a traceback.
-        if argv == ["--version"]:
-            from .errors import VersionRequested
-
-            raise VersionRequested()
-        if whole_process:
-            from .startup import speedups_enabled
-
-            if speedups_enabled():
-                from .regex_cache import install
-
-                install(record=True)
-        if argv in SKELETON_LINES and not _has_alias_file():
-            code = input_skeleton(argv)
-        else:
-            from .cli import run
-
-            code = run(argv)
-        interrupts.checkpoint()
-    except BaseException as exc:  # noqa: BLE001 - the one place errors become exit codes
-        if program:
-            interrupts.exit_quietly()
-        if isinstance(exc, SystemExit):
-            raise
-        from .errors import Interrupted, report
-
-        if interrupts.received() and not isinstance(exc, (KeyboardInterrupt, Interrupted)):
-            exc = KeyboardInterrupt()  # Python disguised the Ctrl-C (see awsml_cli.interrupts)
-        code = report(exc)
-    finally:
-        if program:
-            interrupts.ignore()
-        if "awsml_cli.debuglog" in sys.modules:
-            sys.modules["awsml_cli.debuglog"].disable_debug_logging()
-    if "awsml_cli.output" in sys.modules:
-        sys.modules["awsml_cli.output"].finish()
-    from . import history
-    from .errors import ExitCode
-
-    # aws v1 leaves a usage error (its argument parser exits) out of the history.
-    history.finish(code, usage_error=code == ExitCode.USAGE)
-    return code
+from awsml_cli.app import main
+from awsml_cli.runtime import interrupts
 
 
 def process_main() -> int:
     """main() for a process that runs awsml and nothing else."""
-    from .startup import pause_collector
+    from awsml_cli import speedups
 
-    pause_collector()
+    speedups.process_start()
     code = main(whole_process=True)
-    from .regex_cache import save
-
-    save()
+    speedups.process_end()
     return code
 
 
@@ -137,10 +30,10 @@ def console_main() -> None:
 
     interrupts.take_over()
     if os.environ.get("_AWSML_COMPLETE"):
-        from .completing import answer_fast
+        from awsml_cli.cli.completion_fast import answer_fast
 
         answer_fast()  # exits when it could answer
-        from .cli import root
+        from awsml_cli.cli.tree import root
 
         root.main(prog_name="awsml")  # Click's path answers (or refuses) and exits
     sys.exit(process_main())

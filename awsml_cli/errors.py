@@ -35,7 +35,7 @@ class ExitCode(enum.IntEnum):
 
 
 # What each exit code means, for the EXIT STATUS section of the manual page
-# (awsml_cli.docgen lists every ExitCode member from this table; a test
+# (scripts/docgen.py lists every ExitCode member from this table; a test
 # requires an entry for each member).
 EXIT_CODE_MEANINGS = {
     ExitCode.OK: "Success: the response, skeleton, version or help page was written.",
@@ -100,7 +100,7 @@ class ParamError(AwsmlError):
 
 
 class VersionRequested(Exception):
-    """Raised by the parser when it meets --version; prints the version, exit 0."""
+    """Raised by the parser when it meets --version: the tree prints the version, exit 0."""
 
 
 class StdoutClosed(Exception):
@@ -129,65 +129,67 @@ def _no_leading_newline(exc: BaseException) -> str | None:
     return None
 
 
-def report(exc: BaseException, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """Write ``exc`` the way aws v1 does and return the process exit code."""
-    stdout = stdout or sys.stdout
-    stderr = _RedactedStderr(stderr or sys.stderr)
+def report(exc: BaseException, stdout: TextIO | None = None, stderr: TextIO | None = None, env=None) -> int:
+    """Write ``exc`` the way aws v1 does and return the process exit code.
+
+    ``env``: the run's Environment (its streams, whether table colour is on,
+    the --debug redactor); without one, a fresh Environment on ``stdout`` and
+    ``stderr`` (the standard streams by default).
+    """
+    if env is None:
+        from awsml_cli.runtime.environment import Environment
+
+        env = Environment(stdout=stdout, stderr=stderr)
+    stdout = env.stdout
+    stderr = _RedactedStderr(env.stderr, env)
     if isinstance(exc, BrokenPipeError) and _reader_gone(stdout):
         # A writer that did not go through output.write_guarded (help pages, …).
         exc = StdoutClosed()
     if isinstance(exc, KeyboardInterrupt):
         # aws v1 ends the interrupted line on stdout and says nothing else.
-        _safe_write(stdout, "\n")
+        write_quietly(stdout, "\n")
         return ExitCode.INTERRUPTED
     if isinstance(exc, Interrupted):
         # As for a plain Ctrl-C, plus what --wait knew about the job when it stopped.
-        _safe_write(stdout, "\n")
-        _safe_write(stderr, f"{exc}\n")
+        write_quietly(stdout, "\n")
+        write_quietly(stderr, f"{exc}\n")
         return ExitCode.INTERRUPTED
     if isinstance(exc, StdoutClosed):
         _silence_stdout()
         return exc.exit_code
-    if isinstance(exc, VersionRequested):
-        from .version import version_string
-
-        _safe_write(stdout, version_string() + "\n")
-        return ExitCode.OK
     if isinstance(exc, UsageError):
-        _safe_write(stderr, f"usage: {USAGE.rstrip(chr(10))}\naws: error: {exc}\n")
+        write_quietly(stderr, f"usage: {USAGE.rstrip(chr(10))}\naws: error: {exc}\n")
         return ExitCode.USAGE
     if isinstance(exc, UnknownOptionsError):
-        _safe_write(stderr, f"usage: {USAGE}\n{exc}\n")
+        write_quietly(stderr, f"usage: {USAGE}\n{exc}\n")
         return ExitCode.ERROR
     plain = _no_leading_newline(exc)
     if plain is not None:
         LOG.debug(plain, exc_info=True)
-        _safe_write(stderr, plain + "\n")
+        write_quietly(stderr, plain + "\n")
         return ExitCode.ERROR
     LOG.debug("Exception caught in main()", exc_info=True)
     LOG.debug("Exiting with rc 255")
     # Partial text output comes first, as with aws v1's unbuffered stdout.
     _safe_flush(stdout)
-    from .formatters.errors import stderr_text
+    from awsml_cli.output.formatters.errors import stderr_text
 
     # Once table colour is on, aws v1 colours stderr too: any later error (a render
     # error or a failing --query) gets a reset after each of its writes.
-    colored = getattr(exc, "colored", False) or _table_color_active()
-    _safe_write(stderr, stderr_text(str(exc), colored))
+    colored = getattr(exc, "colored", False) or env.table_color_on
+    write_quietly(stderr, stderr_text(str(exc), colored))
     return ExitCode.ERROR
 
 
 class _RedactedStderr:
     """stderr for report(): with --debug on, secrets are masked in error text too."""
 
-    def __init__(self, stream: TextIO | None):
+    def __init__(self, stream: TextIO | None, env):
         self.stream = stream
+        self.env = env
 
     def write(self, text: str) -> None:
-        debuglog = sys.modules.get("awsml_cli.debuglog")
-        if debuglog is not None:
-            text = debuglog.redact(text)
-        self.stream.write(text)
+        self.stream.write(self.env.redact(text))
 
     def flush(self) -> None:
         self.stream.flush()
@@ -205,11 +207,6 @@ def _reader_gone(stream: TextIO | None) -> bool:
         # No descriptor to ask (or no poll()): the broken pipe can only be stdout's.
         return True
     return any(mask & (select.POLLERR | select.POLLHUP) for _, mask in events)
-
-
-def _table_color_active() -> bool:
-    output = sys.modules.get("awsml_cli.output")  # never imported just to ask
-    return output is not None and output.color_active()
 
 
 def _silence_stdout() -> None:
@@ -232,7 +229,8 @@ def _safe_flush(stream: TextIO) -> None:
             _silence_stdout()
 
 
-def _safe_write(stream: TextIO, text: str) -> None:
+def write_quietly(stream: TextIO, text: str) -> None:
+    """Write and flush; a closed or gone stream is nobody's error any more."""
     try:
         stream.write(text)
         stream.flush()

@@ -11,7 +11,7 @@ skeleton output are the same bytes as aws's). Then it prints the medians and
 the ratios awsml/aws against the targets.
 
 Warm and cold: awsml derives data from the installed botocore and Python on
-its first run and keeps it in the user's cache (``awsml_cli.usercache``). The
+its first run and keeps it in the user's cache (``awsml_cli.speedups.usercache``). The
 warm-up round fills the cache every other awsml run then reads (what a user
 sees from the second run on); the ``(cold cache)`` workload gives each awsml
 run a new, empty cache folder (``XDG_CACHE_HOME``), as on the very first run
@@ -187,10 +187,10 @@ def breakdown_workloads(python: str, url: str) -> list[Workload]:
         "import click": "import click",
         "import botocore.session": "import botocore.session",
         "botocore call, stock session": "import botocore.session;s=botocore.session.get_session();" + call,
-        "botocore call, fast session": "from awsml_cli.botocore_fast import make_session;s=make_session();" + call,
+        "botocore call, fast session": "from awsml_cli.speedups.fast_session import make_session;s=make_session();" + call,
         "botocore call, fast session + regex cache": (
             "import awsml_cli.regex_cache as r;r.install();"
-            "from awsml_cli.botocore_fast import make_session;s=make_session();" + call
+            "from awsml_cli.speedups.fast_session import make_session;s=make_session();" + call
         ),
     }
     return [Workload(name, Command([python, "-c", code]), None, prints=False) for name, code in snippets.items()]

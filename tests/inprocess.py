@@ -1,7 +1,7 @@
 """Running awsml in the test process, with the same clean environment a subprocess would get.
 
 Property tests run awsml hundreds of times; a subprocess per run would cost
-a Python start-up each.  :func:`run_main` calls ``awsml_cli.__main__.main``
+a Python start-up each.  :func:`run_main` calls ``awsml_cli.app.main``
 directly instead, with ``os.environ`` replaced by an environment built by
 :func:`tests.helpers.clean_env`, the working directory set, and stdout/stderr
 captured as bytes through text streams configured like a real process's
@@ -70,7 +70,7 @@ def run_main(args: list[str], env: dict, cwd: Path | None = None) -> Result:
 
     Anything that escapes ``main`` (it should never happen) propagates to the test.
     """
-    from awsml_cli.__main__ import main
+    from awsml_cli.app import main
 
     stdout = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict", write_through=True)
     stderr = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace", write_through=True)

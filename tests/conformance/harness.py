@@ -100,7 +100,7 @@ def with_awsml_output_choices(aws_error_text: bytes, value: str) -> bytes:
     """
     from difflib import get_close_matches
 
-    from awsml_cli.formatters import CLI_CHOICES
+    from awsml_cli.output.formatters import CLI_CHOICES
 
     def table(choices) -> bytes:
         rows = [" | ".join(f"{c:<40}" for c in choices[i : i + 2]) for i in range(0, len(choices), 2)]

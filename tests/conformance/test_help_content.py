@@ -127,7 +127,8 @@ def aws_page(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def model_matches_page():
-    from awsml_cli import docgen, helpdoc
+    from scripts import docgen
+    from awsml_cli.cli import helppage as helpdoc
 
     shipped = helpdoc.load_page(docgen.PAGE_NAME).get("model", {}).get("sagemaker_digest")
     if shipped != docgen.model_source()["sagemaker_digest"]:

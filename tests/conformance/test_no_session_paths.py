@@ -1,7 +1,7 @@
 """Conformance of the commands that run without a botocore session: skeletons, help, --version.
 
 ``--generate-cli-skeleton`` and ``help`` read the config files without a
-botocore session (awsml_cli.configfiles) and the skeleton comes from the
+botocore session (awsml_cli.aws.configfiles) and the skeleton comes from the
 trimmed model unless a user model could change it; these cases pin what
 aws v1 does with profiles, config and credentials files, data paths and a
 user's own SageMaker model on those paths.
@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from awsml_cli import fastdata
+from awsml_cli.speedups import fastdata
 from tests.conformance.harness import Case, check
 
 pytestmark = pytest.mark.conformance

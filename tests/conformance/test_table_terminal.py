@@ -13,7 +13,7 @@ from collections import Counter
 
 import pytest
 
-from awsml_cli.formatters.errors import COLOR_RESET
+from awsml_cli.output.formatters.errors import COLOR_RESET
 
 from tests.conformance.harness import Case, differences, outcome, prepare
 from tests.conformance.terminal import run_aws_in_terminal, run_awsml_in_terminal

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 import awsml_cli
-from awsml_cli.cli import root
+from awsml_cli.app import program
 from tests import helpers
 
 DEMO = ["sagemaker", "describe-training-job", "--training-job-name", "demo-job"]
@@ -92,7 +92,7 @@ def test_debug_on_error_logs_traceback_then_aws_message(env, moto_url):
 
 
 def _invoke(args, env):
-    return CliRunner().invoke(root, args, env=env, catch_exceptions=False)
+    return CliRunner().invoke(program, args, env=env, catch_exceptions=False)
 
 
 def test_clirunner_describe(env, moto_url, monkeypatch):
@@ -129,7 +129,7 @@ def test_no_traceback_on_unknown_operation_word(env):
 def test_module_imports_stay_lazy():
     """Parsing the command line must not pull in botocore, rich, yaml or tabulate."""
     code = (
-        "import sys, awsml_cli.cli, awsml_cli.argv, awsml_cli.errors;"
+        "import sys, awsml_cli.cli.tree, awsml_cli.cli.argv, awsml_cli.errors;"
         "print(sorted(m for m in ('botocore', 'rich', 'yaml', 'tabulate', 'jmespath') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

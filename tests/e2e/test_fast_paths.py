@@ -23,11 +23,12 @@ import botocore.loaders
 import botocore.session
 import pytest
 
-from awsml_cli import botocore_fast as bf
-from awsml_cli import fastdata
-from awsml_cli import cli_input, client
-from awsml_cli.__main__ import SKELETON_LINES
-from awsml_cli.configfiles import ConfigFiles
+from awsml_cli.speedups import fast_session as bf
+from awsml_cli.speedups import fastdata
+from awsml_cli.aws import client, shapes
+from awsml_cli.command import skeleton
+from awsml_cli.app import SKELETON_LINES
+from awsml_cli.aws.configfiles import ConfigFiles
 from tests import helpers
 
 DTJ = ["sagemaker", "describe-training-job"]
@@ -52,7 +53,7 @@ print(json.dumps({"code": code, "imported": imported}), file=sys.stderr)
 # errors.report, with no shortcut taken.
 _FULL_PATH = """\
 import sys
-from awsml_cli.cli import run
+from awsml_cli.cli.tree import run
 from awsml_cli.errors import report
 try:
     code = run(sys.argv[1:])
@@ -246,9 +247,9 @@ def isolated(tmp_path, monkeypatch):
 
 def test_skeleton_shape_is_the_sessions(isolated):
     shape = client.input_shape_without_session(ConfigFiles())
-    assert isinstance(shape, cli_input.ModelShape)
-    ours = cli_input.input_skeleton(shape)
-    stock = cli_input.input_skeleton(client.operation_model(botocore.session.Session()).input_shape)
+    assert isinstance(shape, shapes.ModelShape)
+    ours = skeleton.input_skeleton(shape)
+    stock = skeleton.input_skeleton(client.operation_model(botocore.session.Session()).input_shape)
     assert json.dumps(ours) == json.dumps(stock) == '{"TrainingJobName": ""}'
     # The whole model the session would load, not only this operation's input.
     session = bf.make_session()
@@ -262,7 +263,7 @@ def test_every_model_shape_reads_as_botocores(isolated):
     model = bf.service_model_without_session(None)
     service = ServiceModel(model)
     for name in model["shapes"]:
-        ours, theirs = cli_input.ModelShape(name, model["shapes"]), service.shape_for(name)
+        ours, theirs = shapes.ModelShape(name, model["shapes"]), service.shape_for(name)
         assert (ours.name, ours.type_name, list(ours.enum)) == (theirs.name, theirs.type_name, list(
             getattr(theirs, "enum", [])))
         if ours.type_name == "structure":
@@ -335,7 +336,7 @@ def test_collector_stays_paused_on_short_paths(env):
 def test_in_process_use_leaves_the_collector_alone(env, monkeypatch, capsys):
     import gc
 
-    from awsml_cli.__main__ import main
+    from awsml_cli.app import main
 
     for key in [key for key in os.environ if key.startswith("AWS_")]:
         monkeypatch.delenv(key)

@@ -47,8 +47,8 @@ if side == "aws":
     from botocore.retries import standard
     handler = standard.register_retry_handler(FakeClient(model))
 else:
-    from awsml_cli import aws_v1_rules
-    from awsml_cli.aws_v1_rules import new_retries_enabled
+    from awsml_cli.aws import v1_rules as aws_v1_rules
+    from awsml_cli.aws.v1_rules import new_retries_enabled
     handler, _ = aws_v1_rules._standard_handler("sagemaker", None, new_retries_enabled())
 handler._retry_policy._retry_backoff._random = lambda: 0.5
 
@@ -130,7 +130,7 @@ def test_standard_rules_are_aws_v1s(new_retries, tmp_path):
 
 
 def test_defaults(monkeypatch):
-    from awsml_cli import aws_v1_rules
+    from awsml_cli.aws import v1_rules as aws_v1_rules
 
     assert aws_v1_rules.default_retry_mode({}) == "legacy"
     assert aws_v1_rules.default_retry_mode({"AWS_NEW_RETRIES_2026": "True"}) == "standard"

@@ -1,4 +1,4 @@
-"""awsml_cli.botocore_fast: the fast session against the same session without its shortcuts.
+"""awsml_cli.speedups.fast_session: the fast session against the same session without its shortcuts.
 
 Every comparison builds a client without the start-up shortcuts (``trim=False``,
 the session awsml uses under ``--debug``) and a fast client in the same
@@ -38,8 +38,8 @@ import botocore.session
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError, EndpointConnectionError, ParamValidationError
 
-from awsml_cli import botocore_fast as bf
-from awsml_cli import fastdata
+from awsml_cli.speedups import fast_session as bf
+from awsml_cli.speedups import fastdata
 
 REPO = Path(__file__).resolve().parents[2]
 OPERATION = "DescribeTrainingJob"
@@ -729,7 +729,7 @@ _DOC_SCRIPT = r"""
 import json, os, sys
 lazy = sys.argv[1] == "fast"
 if lazy:
-    from awsml_cli.botocore_fast import make_session
+    from awsml_cli.speedups.fast_session import make_session
     session = make_session()
 else:
     import botocore.session

@@ -17,9 +17,10 @@ from pathlib import Path
 import click
 import pytest
 
-from awsml_cli import completion
-from awsml_cli.cli import root
-from awsml_cli.formatters import CLI_CHOICES
+from awsml_cli.cli import completion
+from scripts import docgen
+from awsml_cli.cli.tree import root
+from awsml_cli.output.formatters import CLI_CHOICES
 from tests import helpers
 
 REPO = helpers.REPO
@@ -160,22 +161,20 @@ def test_new_commands_and_options_are_picked_up_from_the_tree():
 # ----------------------------------------------------------------------------- committed scripts
 
 
-@pytest.mark.parametrize("shell", sorted(completion.SCRIPT_FILES))
+@pytest.mark.parametrize("shell", sorted(docgen.SCRIPT_FILES))
 def test_committed_script_matches_the_generator(shell):
-    from awsml_cli import docgen
-
-    committed = (SCRIPTS / completion.SCRIPT_FILES[shell]).read_text(encoding="utf-8")
+    committed = (SCRIPTS / docgen.SCRIPT_FILES[shell]).read_text(encoding="utf-8")
     assert committed == docgen.completion_script(shell), (
-        f"completions/{completion.SCRIPT_FILES[shell]} is out of date: run `python -m awsml_cli.docgen`"
+        f"completions/{docgen.SCRIPT_FILES[shell]} is out of date: run `python scripts/docgen.py`"
     )
 
 
-@pytest.mark.parametrize("shell", sorted(completion.SCRIPT_FILES))
+@pytest.mark.parametrize("shell", sorted(docgen.SCRIPT_FILES))
 def test_source_instruction_prints_the_committed_script(shell, tmp_path):
     env = helpers.clean_env(tmp_path / "home", **{completion.COMPLETE_VAR: f"{shell}_source"})
     result = helpers.run_awsml([], env)
     assert result.returncode == 0
-    assert result.out == (SCRIPTS / completion.SCRIPT_FILES[shell]).read_text(encoding="utf-8")
+    assert result.out == (SCRIPTS / docgen.SCRIPT_FILES[shell]).read_text(encoding="utf-8")
 
 
 # ----------------------------------------------------------------------------- the process
@@ -208,9 +207,9 @@ def test_unknown_shell_instruction_fails_quietly(tmp_path):
 
 # The formatter registry (a name -> module table, which the Click tree reads for
 # the --output choices) is fine; the renderers themselves are not.
-HEAVY = ("botocore", "rich", "yaml", "jmespath", "tabulate", "urllib3", "dateutil", "awsml_cli.session",
-         "awsml_cli.describe", "awsml_cli.output") + tuple(
-             f"awsml_cli.formatters.{module}" for module in ("json_output", "text", "table", "yaml_output",
+HEAVY = ("botocore", "rich", "yaml", "jmespath", "tabulate", "urllib3", "dateutil", "awsml_cli.aws.session",
+         "awsml_cli.command.describe", "awsml_cli.output.render") + tuple(
+             f"awsml_cli.output.formatters.{module}" for module in ("json_output", "text", "table", "yaml_output",
                                                              "yaml_stream", "summary", "errors"))
 
 

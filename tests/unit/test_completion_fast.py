@@ -1,6 +1,6 @@
 """The completion fast path (no Click) answers exactly as the Click path, or leaves the request to it.
 
-The fast path reads the committed table (awsml_cli/completion_table.py) and
+The fast path reads the committed table (awsml_cli/cli/completion_table.py) and
 splits COMP_WORDS without shlex; both are compared here with what the Click
 path uses: the table built from the live Click tree, Click's own
 ``split_arg_string`` and ``get_completion_args``, and Click's formatting of
@@ -25,9 +25,9 @@ from click.shell_completion import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from awsml_cli import completing, completion
-from awsml_cli.cli import root
-from awsml_cli.completion_table import TABLE
+from awsml_cli.cli import completion_fast as completing, completion
+from awsml_cli.cli.tree import root
+from awsml_cli.cli.completion_table import TABLE
 from tests import helpers
 
 CLICK_SHELLS = {"bash": BashComplete, "zsh": ZshComplete, "fish": FishComplete}
@@ -35,7 +35,7 @@ CLICK_SHELLS = {"bash": BashComplete, "zsh": ZshComplete, "fish": FishComplete}
 
 def test_committed_table_is_the_click_tree():
     assert TABLE == completion.completion_table(root), (
-        "awsml_cli/completion_table.py is out of date: run `python -m awsml_cli.docgen`"
+        "awsml_cli/cli/completion_table.py is out of date: run `python scripts/docgen.py`"
     )
 
 

@@ -16,8 +16,8 @@ import botocore.session
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from awsml_cli.configfiles import ConfigFiles
-from awsml_cli.session import CLI_SESSION_VARIABLES
+from awsml_cli.aws.configfiles import ConfigFiles
+from awsml_cli.aws.session import CLI_SESSION_VARIABLES
 
 CONFIG_SECTIONS = ["default", "profile dev", "profile prod", "dev", "profile  spaced ", "sso-session s",
                    "services local", "profile default", "preview"]

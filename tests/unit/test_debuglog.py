@@ -1,4 +1,4 @@
-"""Unit tests of --debug redaction (awsml_cli/debuglog.py)."""
+"""Unit tests of --debug redaction (awsml_cli/runtime/debuglog.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from urllib.parse import quote
 
 import pytest
 
-from awsml_cli import debuglog
-from awsml_cli.debuglog import MASK, RedactingFilter
+from awsml_cli.runtime import debuglog
+from awsml_cli.runtime.debuglog import MASK, RedactingFilter
 
 SECRET = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 TOKEN = "IQoJb3JpZ2luX2VjEXAMPLE/TOKEN+with=padding=="

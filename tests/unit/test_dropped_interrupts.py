@@ -20,8 +20,9 @@ import weakref
 
 import pytest
 
-from awsml_cli import __main__ as entry
-from awsml_cli import interrupts, output
+from awsml_cli import app as entry
+from awsml_cli.runtime import interrupts
+from awsml_cli.output import render as output
 
 
 @pytest.fixture
@@ -38,9 +39,9 @@ def as_the_program(monkeypatch):
 
 
 def _run_main_with(monkeypatch, body):
-    import awsml_cli.cli
+    import awsml_cli.cli.tree
 
-    monkeypatch.setattr(awsml_cli.cli, "run", lambda argv: body())
+    monkeypatch.setattr(awsml_cli.cli.tree, "run", lambda argv, env=None: body())
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = entry.main(["sagemaker", "describe-training-job", "--training-job-name", "x"])

@@ -16,7 +16,7 @@ import botocore
 import botocore.loaders
 import pytest
 
-from awsml_cli import fastdata, usercache
+from awsml_cli.speedups import fastdata, usercache
 from tests import helpers
 from tests.servers.scripted import CorpusRouter, ScriptedServer
 

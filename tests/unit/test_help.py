@@ -20,7 +20,8 @@ from pathlib import Path
 import click
 import pytest
 
-from awsml_cli import docgen, helpdoc
+from scripts import docgen
+from awsml_cli.cli import helppage as helpdoc
 from awsml_cli.errors import EXIT_CODE_MEANINGS, ExitCode
 from tests import helpers
 
@@ -41,7 +42,7 @@ def shipped_model_is_installed() -> bool:
 
 needs_shipped_model = pytest.mark.skipif(
     "not shipped_model_is_installed()",
-    reason="the shipped help documents another botocore's SageMaker model (run python -m awsml_cli.docgen "
+    reason="the shipped help documents another botocore's SageMaker model (run python scripts/docgen.py "
     "on the newest botocore to update it); the Click-tree parts are still checked",
 )
 
@@ -80,13 +81,13 @@ def test_generated_click_tree_files_are_up_to_date():
     paths = set(docgen.artefacts()) - set(docgen.MODEL_ARTEFACTS)
     assert len(paths) >= 5
     stale = _stale(paths)
-    assert stale == [], f"out of date: {stale}; run `python -m awsml_cli.docgen`"
+    assert stale == [], f"out of date: {stale}; run `python scripts/docgen.py`"
 
 
 @needs_shipped_model
 def test_generated_model_files_are_up_to_date():
     stale = _stale(set(docgen.MODEL_ARTEFACTS))
-    assert stale == [], f"out of date: {stale}; run `python -m awsml_cli.docgen`"
+    assert stale == [], f"out of date: {stale}; run `python scripts/docgen.py`"
 
 
 def test_the_page_says_which_model_it_documents():
@@ -212,7 +213,7 @@ def test_every_exit_code_is_documented(page):
 
 def test_new_options_choices_and_exit_codes_appear_by_themselves(monkeypatch):
     """The hooks other features rely on: --wait, --output summary, new exit codes."""
-    from awsml_cli import cli
+    from awsml_cli.cli import tree as cli
 
     operation = cli.root.commands["sagemaker"].commands["describe-training-job"]
     wait = click.Option(["--wait"], is_flag=True, help="Wait until the job ends.")
@@ -279,7 +280,7 @@ def test_help_in_process_never_loads_the_service_model(monkeypatch, capsysbinary
         monkeypatch.delenv(key)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    from awsml_cli.__main__ import main
+    from awsml_cli.app import main
 
     for argv in (["help"], ["sagemaker", "help"], ["sagemaker", "describe-training-job", "help"]):
         assert main(argv) == 0

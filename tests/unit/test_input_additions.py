@@ -311,7 +311,7 @@ def test_output_skeleton_with_dash_dash_name(env):
 def test_parsed_lists_bypass_click_tokens():
     import click
 
-    from awsml_cli import argv
+    from awsml_cli.cli import argv
 
     params = [click.Option(["--query"]), click.Option(["--region"])]
     values = {"query": [], "region": "eu-west-1"}

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from awsml_cli import jobfacts as facts
+from awsml_cli.command import jobfacts as facts
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,7 @@
-"""awsml_cli.output: when table colour is on, what it means for errors, and the reset at exit."""
+"""awsml_cli.output.render: when table colour is on, what it means for errors, and the reset at exit.
+
+The colour decision is the run's (awsml_cli.runtime.environment.Environment),
+made from the terminal facts in awsml_cli.output.terminal."""
 
 from __future__ import annotations
 
@@ -9,15 +12,17 @@ import pty
 import jmespath
 import pytest
 
-from awsml_cli import errors, output
-from awsml_cli.formatters.errors import COLOR_RESET
-from awsml_cli.globalargs import GlobalArgs
+from awsml_cli import errors
+from awsml_cli.cli.globalargs import GlobalArgs
+from awsml_cli.output import render as output
+from awsml_cli.output import terminal as terminal_facts
+from awsml_cli.output.formatters.errors import COLOR_RESET
+from awsml_cli.runtime.environment import Environment
 
 
-@pytest.fixture(autouse=True)
-def fresh_colour_state(monkeypatch):
-    # The module remembers, per process, that colour was switched on.
-    monkeypatch.setattr(output, "_color_used_on", None)
+def on(stream) -> Environment:
+    """A run whose stdout is ``stream``."""
+    return Environment(stdout=stream)
 
 
 @pytest.fixture
@@ -59,52 +64,59 @@ def test_use_color(setting, on_terminal, no_color, expected, terminal, pipe, mon
     else:
         monkeypatch.setenv("NO_COLOR", no_color)
     stream = terminal[0] if on_terminal else pipe
-    assert output.use_color(setting, stream) is expected
+    assert terminal_facts.wants_color(setting, stream, os.environ) is expected
+    assert Environment().wants_color(setting, stream) is expected
 
 
 def test_use_color_auto_without_a_descriptor(monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
-    assert output.use_color("auto", io.StringIO()) is False
+    assert terminal_facts.wants_color("auto", io.StringIO(), os.environ) is False
 
 
 def test_colour_is_on_before_the_query_runs():
     """aws colours stdout and stderr when it sets up the table, before --query."""
     args = GlobalArgs(color="on", query=jmespath.compile("length(`1`)"))
+    env = on(io.StringIO())
     with pytest.raises(jmespath.exceptions.JMESPathTypeError):
-        output.render({"a": 1}, "table", args, io.StringIO())
-    assert output.color_active()
+        output.render({"a": 1}, "table", args, env)
+    assert env.table_color_on
 
 
 @pytest.mark.parametrize("name", ["json", "text"])
 def test_only_tables_switch_colour_on(name):
-    output.render({"a": 1}, name, GlobalArgs(color="on"), io.StringIO())
-    assert not output.color_active()
+    env = on(io.StringIO())
+    output.render({"a": 1}, name, GlobalArgs(color="on"), env)
+    assert not env.table_color_on
 
 
 def test_errors_after_colour_are_coloured():
-    output.render(None, "table", GlobalArgs(color="on"), io.StringIO())
     stderr = io.StringIO()
-    assert errors.report(ValueError("boom"), io.StringIO(), stderr) == 255
+    env = Environment(stdout=io.StringIO(), stderr=stderr)
+    output.render(None, "table", GlobalArgs(color="on"), env)
+    assert errors.report(ValueError("boom"), env=env) == 255
     assert stderr.getvalue() == f"\n{COLOR_RESET}boom{COLOR_RESET}\n{COLOR_RESET}"
 
 
 def test_errors_without_colour_are_plain():
-    output.render(None, "table", GlobalArgs(color="off"), io.StringIO())
     stderr = io.StringIO()
-    errors.report(ValueError("boom"), io.StringIO(), stderr)
+    env = Environment(stdout=io.StringIO(), stderr=stderr)
+    output.render(None, "table", GlobalArgs(color="off"), env)
+    errors.report(ValueError("boom"), env=env)
     assert stderr.getvalue() == "\nboom\n"
 
 
 def test_finish_resets_a_terminal_once(terminal):
     stream, master = terminal
-    output.render(None, "table", GlobalArgs(color="on"), stream)  # falsy: nothing drawn
-    output.finish()
+    env = on(stream)
+    output.render(None, "table", GlobalArgs(color="on"), env)  # falsy: nothing drawn
+    output.finish(env)
     assert os.read(master, 100) == COLOR_RESET.encode()
 
 
 def test_finish_never_writes_into_a_pipe(pipe):
-    output.render(None, "table", GlobalArgs(color="on"), pipe)
-    output.finish()
+    env = on(pipe)
+    output.render(None, "table", GlobalArgs(color="on"), env)
+    output.finish(env)
     pipe.flush()
     os.set_blocking(pipe.read_end, False)
     with pytest.raises(BlockingIOError):
@@ -113,8 +125,9 @@ def test_finish_never_writes_into_a_pipe(pipe):
 
 def test_finish_without_colour_writes_nothing(terminal):
     stream, master = terminal
-    output.render(None, "table", GlobalArgs(color="off"), stream)
-    output.finish()
+    env = on(stream)
+    output.render(None, "table", GlobalArgs(color="off"), env)
+    output.finish(env)
     os.set_blocking(master, False)
     with pytest.raises(BlockingIOError):
         os.read(master, 100)
@@ -132,6 +145,5 @@ def test_colour_state_ends_with_the_run(tmp_path):
             "--query", "length(`1`)"]
     coloured = run_main(args, env)
     assert coloured.returncode == 255 and COLOR_RESET.encode() in coloured.stderr
-    assert not output.color_active()
     plain = run_main(["sagemaker", "describe-training-job", "--cli-input-yaml", "5"], env)
     assert plain.returncode == 255 and b"\x1b" not in plain.stderr

@@ -2,7 +2,7 @@
 
 The table lives in the user's cache (``~/.cache/awsml/regex-<python>.marshal``), is
 written by awsml itself when it owns the process, and is only ever read by the Python
-build that wrote it (see awsml_cli/regex_cache.py). Every run here has its own HOME.
+build that wrote it (see awsml_cli/speedups/regex_table.py). Every run here has its own HOME.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from re import _compiler
 
 import pytest
 
-from awsml_cli import regex_cache, usercache
+from awsml_cli.speedups import regex_table as regex_cache, usercache
+from tests.support.compiled_patterns import compiled_form
 from tests import helpers
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,7 +35,7 @@ def recording(pattern, flags=0):
         misses.append([repr(pattern), int(flags)])
     return compile_for_real(pattern, flags)
 _compiler.compile = recording
-import awsml_cli.regex_cache as regex_cache
+import awsml_cli.speedups.regex_table as regex_cache
 import atexit
 atexit.register(lambda: print(json.dumps({"installed": regex_cache._installed, "misses": misses}), file=sys.stderr))
 sys.argv[0] = "awsml"
@@ -109,12 +110,12 @@ def test_every_stored_entry_is_what_re_compiles(moto_url, env, home):
         assert (ours.groups, dict(ours.groupindex)) == (fresh.groups, dict(fresh.groupindex)), pattern
         assert type(pattern) is kind
         entry = (pattern, flags, final_flags, code, groups, groupindex, indexgroup)
-        assert regex_cache.compiled_form(pattern, flags) == entry
+        assert compiled_form(pattern, flags) == entry
 
 
 def test_a_table_for_another_python_or_engine_is_not_used(tmp_path):
     environ = {"HOME": str(tmp_path)}
-    good = regex_cache.dumps_document([regex_cache.compiled_form("a+b", 0)])
+    good = regex_cache.dumps_document([compiled_form("a+b", 0)])
     cases = {
         "python": {**good, "python": "cpython-0.0.0"},
         "engine": {**good, "engine": [0, 0, 0, 0]},
@@ -135,7 +136,7 @@ def test_a_table_for_another_python_or_engine_is_not_used(tmp_path):
 
 def test_without_a_table_re_compiles_as_usual(tmp_path):
     probe = (
-        "import re, awsml_cli.regex_cache as rc\n"
+        "import re, awsml_cli.speedups.regex_table as rc\n"
         "print(rc.install(), type(re._cache).__name__, bool(re.compile('a(?P<x>b)').match('ab')))\n"
     )
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
@@ -148,7 +149,7 @@ def test_without_a_table_re_compiles_as_usual(tmp_path):
 _ROUND_TRIP = """\
 import re, sys
 sys.path.insert(0, sys.argv[1])
-import awsml_cli.regex_cache as rc
+import awsml_cli.speedups.regex_table as rc
 from re import _compiler
 patterns = [("a(?P<x>b)+", 0), ("(?i)caf\\u00e9", 0), (b"[a-z]+\\\\d", 0), ("x  y # c", re.VERBOSE),
             ("^v[0-9]+$", re.MULTILINE | re.ASCII), ("debug", re.DEBUG)]

@@ -8,8 +8,9 @@ import sys
 
 import pytest
 
-from awsml_cli import debuglog
+from awsml_cli.runtime import debuglog
 from awsml_cli.errors import ExitCode, report
+from awsml_cli.runtime.environment import Environment
 
 
 @pytest.fixture(autouse=True)
@@ -61,10 +62,11 @@ def test_error_text_is_masked_only_while_debug_is_on(monkeypatch):
     err = io.StringIO()
     report(ValueError(f"server said {secret}"), stdout=io.StringIO(), stderr=err)
     assert err.getvalue() == f"\nserver said {secret}\n"  # aws v1's text, untouched
-    debuglog.enable_debug_logging(Session(), [])
+    env = Environment(stdout=io.StringIO(), stderr=io.StringIO())
+    env.redactor = debuglog.enable_debug_logging(Session(), [])
     try:
-        err = io.StringIO()
-        report(ValueError(f"server said {secret}"), stdout=io.StringIO(), stderr=err)
+        report(ValueError(f"server said {secret}"), env=env)
+        err = env.stderr
     finally:
         debuglog.disable_debug_logging()
     assert err.getvalue() == "\nserver said ***\n"
@@ -72,7 +74,7 @@ def test_error_text_is_masked_only_while_debug_is_on(monkeypatch):
 
 @pytest.mark.parametrize("stream", ["stdout", "stderr"])
 def test_main_replaces_a_missing_stream(stream, monkeypatch):
-    from awsml_cli.__main__ import main
+    from awsml_cli.app import main
 
     monkeypatch.setattr(sys, stream, None)
     assert main(["--version"]) == 0

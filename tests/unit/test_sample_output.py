@@ -9,7 +9,7 @@ import pytest
 from botocore.model import DenormalizedStructureBuilder
 from botocore.validate import ParamValidator
 
-from awsml_cli import sample_output
+from awsml_cli.command import sample_output
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +204,7 @@ def test_an_echoed_name_keeps_the_sample_valid(model):
 
 def test_parsing_applies_the_timestamp_setting(model):
     session = botocore.session.get_session()
-    from awsml_cli.session import timestamp_parser_for
+    from awsml_cli.aws.session import timestamp_parser_for
 
     session.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=timestamp_parser_for("iso8601"))
     parsed = sample_output.sample_response(session, model)

@@ -19,9 +19,9 @@ from botocore.session import Session
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from awsml_cli import formatters
-from awsml_cli.formatters import RenderOptions, summary
-from awsml_cli.session import _iso8601
+from awsml_cli.output import formatters
+from awsml_cli.output.formatters import RenderOptions, summary
+from awsml_cli.aws.session import _iso8601
 from tests.servers import CORPUS_DIR
 
 GOLDEN_DIR = Path(__file__).resolve().parent.parent / "golden" / "summary"

@@ -29,9 +29,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from awsml_cli.formatters import RenderOptions
-from awsml_cli.formatters import table as table_renderer
-from awsml_cli.formatters.errors import COLOR_RESET, RenderError, stderr_text
+from awsml_cli.output.formatters import RenderOptions
+from awsml_cli.output import terminal
+from awsml_cli.output.formatters import table as table_renderer
+from awsml_cli.output.formatters.errors import COLOR_RESET, RenderError, stderr_text
 
 # aws v1's own output, recorded (tests/samples/README.md; tests/unit/test_samples.py reruns aws on them).
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -445,19 +446,19 @@ def _pty_stream(cols: int):
 
 def test_width_comes_from_the_terminal_not_columns(monkeypatch):
     monkeypatch.setenv("COLUMNS", "400")
-    assert table_renderer._stream_width(io.StringIO()) == 80
+    assert terminal.width(io.StringIO()) == 80
     with _pty_stream(123) as tty:
-        assert table_renderer._stream_width(tty) == 123
+        assert terminal.width(tty) == 123
     with _pty_stream(0) as tty:
         # A terminal that reports 0 columns is taken at its word, as in aws.
-        assert table_renderer._stream_width(tty) == 0
+        assert terminal.width(tty) == 0
 
 
-def test_render_uses_the_terminal_width_when_none_is_given(rich):
+def test_render_uses_the_terminal_width_it_is_given(rich):
     # rich is 84 wide: vertical below that, horizontal from 84 up.
     for cols in (84, 83):
         with _pty_stream(cols) as tty, mock.patch.object(tty, "write") as write:
-            table_renderer.render(rich, tty, RenderOptions())
+            table_renderer.render(rich, tty, RenderOptions(terminal_width=terminal.width(tty)))
         written = "".join(call.args[0] for call in write.call_args_list)
         assert (written, None) == awscli(rich, width=cols)
 
@@ -471,10 +472,10 @@ def test_width_probe_survives_odd_streams():
         def fileno(self):
             raise OSError("closed")
 
-    assert table_renderer._stream_width(NoFileno()) == 80
-    assert table_renderer._stream_width(BadFileno()) == 80
+    assert terminal.width(NoFileno()) == 80
+    assert terminal.width(BadFileno()) == 80
     with open(os.devnull, "w") as devnull:
-        assert table_renderer._stream_width(devnull) == 80
+        assert terminal.width(devnull) == 80
 
 
 # ----------------------------------------------------------------------------- oracle (hypothesis)

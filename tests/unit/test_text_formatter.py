@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from awsml_cli.formatters import RenderOptions
-from awsml_cli.formatters import text as text_renderer
-from awsml_cli.formatters.errors import RenderError
+from awsml_cli.output.formatters import RenderOptions
+from awsml_cli.output.formatters import text as text_renderer
+from awsml_cli.output.formatters.errors import RenderError
 
 # aws v1's own output, recorded (tests/samples/README.md; tests/unit/test_samples.py reruns aws on them).
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"

@@ -18,8 +18,8 @@ from botocore.exceptions import (
 )
 
 from awsml_cli.errors import ExitCode, Interrupted
-from awsml_cli.progress import PlainProgress, choose, describe_settings
-from awsml_cli.wait import Backoff, Outcome, WaitSettings, is_transient, wait_for_job
+from awsml_cli.output.progress import PlainProgress, choose, describe_settings
+from awsml_cli.command.wait import Backoff, Outcome, WaitSettings, is_transient, wait_for_job
 
 
 def client_error(code, status=400, message="m"):
@@ -315,7 +315,7 @@ def test_ctrl_c_before_any_response():
 
 def test_ctrl_c_disguised_by_python_still_reports_the_status(monkeypatch):
     """Python 3.11 turns a KeyboardInterrupt raised in __set_name__ into a RuntimeError."""
-    from awsml_cli import interrupts
+    from awsml_cli.runtime import interrupts
 
     fake = FakeTime()
     monkeypatch.setattr(interrupts, "_received", True)  # the program's handler saw the Ctrl-C

@@ -20,9 +20,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from awsml_cli import formatters
-from awsml_cli.formatters import RenderOptions
-from awsml_cli.formatters import yaml_output, yaml_stream
+from awsml_cli.output import formatters
+from awsml_cli.output.formatters import RenderOptions
+from awsml_cli.output.formatters import yaml_output, yaml_stream
 
 # aws v1's own output, recorded (tests/samples/README.md; tests/unit/test_samples.py reruns aws on them).
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -68,7 +68,7 @@ def test_registered_under_aws_v2_names():
 
 
 def test_cli_offers_yaml_choices():
-    from awsml_cli.cli import root
+    from awsml_cli.cli.tree import root
 
     output = next(param for param in root.params if param.name == "output")
     assert [name for name in output.type.choices if name.startswith("yaml")] == ["yaml", "yaml-stream"]

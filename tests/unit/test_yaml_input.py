@@ -9,8 +9,9 @@ import botocore.session
 import pytest
 from botocore.model import DenormalizedStructureBuilder
 
-from awsml_cli import yaml_input
-from awsml_cli.yaml_input import InvalidYaml, load
+from awsml_cli.command import skeleton, yaml_input
+from awsml_cli.output import yaml12
+from awsml_cli.command.yaml_input import InvalidYaml, load
 
 
 @pytest.mark.parametrize(
@@ -143,12 +144,12 @@ def test_error_message_points_at_the_problem():
 
 @pytest.mark.parametrize("text", ["no", "yes", "demo-job", "ml.m5.xlarge", "None", "=", "a b"])
 def test_strings_that_stay_strings(text):
-    assert yaml_input.resolves_to_string(text)
+    assert yaml12.resolves_to_string(text)
 
 
 @pytest.mark.parametrize("text", ["true", "1", "0x1", "1.5", "null", "~", "", "2024-01-01", "<<", ".inf"])
 def test_strings_that_would_change_type(text):
-    assert not yaml_input.resolves_to_string(text)
+    assert not yaml12.resolves_to_string(text)
 
 
 # --generate-cli-skeleton yaml-input
@@ -159,17 +160,17 @@ def _operation(name):
 
 
 def test_describe_training_job_yaml_skeleton_is_aws_v2s():
-    assert yaml_input.annotated_skeleton(_operation("DescribeTrainingJob").input_shape) == (
+    assert skeleton.annotated_skeleton(_operation("DescribeTrainingJob").input_shape) == (
         "TrainingJobName: ''  # [REQUIRED] The name of the training job.\n"
     )
 
 
 def test_skeletons_read_back_as_the_json_skeleton():
-    from awsml_cli.cli_input import input_skeleton
+    from awsml_cli.command.skeleton import input_skeleton
 
     for operation in ("DescribeTrainingJob", "CreateTrainingJob", "CreateEndpointConfig"):
         shape = _operation(operation).input_shape
-        loaded = load(yaml_input.annotated_skeleton(shape))
+        loaded = load(skeleton.annotated_skeleton(shape))
         assert set(loaded) == set(input_skeleton(shape)), operation
 
 
@@ -206,7 +207,7 @@ def test_nested_layout_follows_aws_v2():
         )
         .build_model()
     )
-    assert yaml_input.annotated_skeleton(shape) == (
+    assert skeleton.annotated_skeleton(shape) == (
         "BlockDeviceMappings:  # The block device mapping entries.\n"
         "- DeviceName: ''  # The device name.\n"
         "  VirtualName: '' # The virtual device name (ephemeralN).\n"
@@ -235,4 +236,4 @@ def test_nested_layout_follows_aws_v2():
     ],
 )
 def test_doc_overview(documentation, expected):
-    assert yaml_input.doc_overview(documentation) == expected
+    assert skeleton.doc_overview(documentation) == expected
