@@ -39,6 +39,18 @@ def create_client(session, args: GlobalArgs):
     return api
 
 
+def create_logs_client(session, args: GlobalArgs):
+    """CloudWatch Logs for --logs: the session's credentials, region, TLS, timeouts and
+    retries, and botocore's own endpoint chain for the service (AWS_ENDPOINT_URL_CLOUDWATCH_LOGS,
+    AWS_ENDPOINT_URL, the config's services sections); --endpoint-url stays SageMaker's."""
+    return session.create_client(
+        "logs",
+        region_name=args.region,
+        verify=args.verify,
+        config=client_config(args),
+    )
+
+
 def operation_model(session):
     """DescribeTrainingJob's model, without creating a client (no region needed)."""
     return session.get_service_model(SERVICE).operation_model(OPERATION)

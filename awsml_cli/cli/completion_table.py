@@ -285,8 +285,43 @@ TABLE = {'group': True,
                                                                                         'many seconds of '
                                                                                         'wall-clock time '
                                                                                         '(exit status 124). '
-                                                                                        'Default: no '
-                                                                                        'limit.'}],
+                                                                                        'Default: no limit.'},
+                                                                               {'name': 'logs',
+                                                                                'long': ['--logs'],
+                                                                                'hidden': False,
+                                                                                'takes_value': False,
+                                                                                'optional_value': False,
+                                                                                'choices': None,
+                                                                                'path': False,
+                                                                                'help': 'Also print the '
+                                                                                        "job's own output "
+                                                                                        'from CloudWatch '
+                                                                                        'Logs (log group '
+                                                                                        '/aws/sagemaker/TrainingJobs, '
+                                                                                        "every instance's "
+                                                                                        'stream, each line '
+                                                                                        'marked [algo-N] '
+                                                                                        'when there are '
+                                                                                        'several) on stderr, '
+                                                                                        'before the '
+                                                                                        'response; with '
+                                                                                        '--wait, follow it '
+                                                                                        'until the job ends. '
+                                                                                        'stdout is '
+                                                                                        'unchanged.'},
+                                                                               {'name': 'logs_tail',
+                                                                                'long': ['--logs-tail'],
+                                                                                'hidden': False,
+                                                                                'takes_value': True,
+                                                                                'optional_value': False,
+                                                                                'choices': None,
+                                                                                'path': False,
+                                                                                'help': 'With --logs: begin '
+                                                                                        'each stream at its '
+                                                                                        'last LINES lines '
+                                                                                        '(0: only lines '
+                                                                                        'written from now '
+                                                                                        'on).'}],
                                                                    'listed': [],
                                                                    'commands': {}},
                                          'help': {'group': False,

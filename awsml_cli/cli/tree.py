@@ -28,6 +28,30 @@ SERVICE_NAME = names.SERVICE
 OPERATION_NAME = names.OPERATION
 
 
+class LineCount(click.ParamType):
+    """A number of lines, 0 or more, for ``--logs-tail`` (converted by the argparse pass
+    like :class:`Seconds`)."""
+
+    name = "lines"
+
+    def parse_token(self, text: str) -> int:
+        try:
+            count = int(text, 10)
+        except (TypeError, ValueError):
+            count = -1
+        if count < 0:
+            raise ValueError(f"invalid value {text!r}: must be a whole number of lines, 0 or more")
+        return count
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        try:
+            return self.parse_token(value)
+        except ValueError as exc:
+            raise UsageError(f"argument {param.opts[0]}: {exc}") from None
+
+
 class Seconds(click.ParamType):
     """A number of seconds, fractions allowed, for awsml's own ``--wait`` options.
 
@@ -396,6 +420,24 @@ def sagemaker() -> None:
     metavar="SECONDS",
     help="With --wait: stop waiting after this many seconds of wall-clock time (exit status 124). "
     "Default: no limit.",
+)
+@click.option(
+    "--logs",
+    cls=AwsOption,
+    exact_only=True,
+    is_flag=True,
+    default=None,
+    help="Also print the job's own output from CloudWatch Logs (log group /aws/sagemaker/TrainingJobs, "
+    "every instance's stream, each line marked [algo-N] when there are several) on stderr, before the "
+    "response; with --wait, follow it until the job ends. stdout is unchanged.",
+)
+@click.option(
+    "--logs-tail",
+    cls=AwsOption,
+    exact_only=True,
+    type=LineCount(),
+    metavar="LINES",
+    help="With --logs: begin each stream at its last LINES lines (0: only lines written from now on).",
 )
 @click.pass_obj
 def describe_training_job(context: RunContext, **options) -> int:

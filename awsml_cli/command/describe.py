@@ -19,6 +19,8 @@ class DescribeOptions(Record):
     wait: bool | None = None
     poll_interval: float | None = None
     wait_timeout: float | None = None
+    logs: bool | None = None
+    logs_tail: int | None = None
 
 
 def build_call_parameters(config, options: DescribeOptions) -> dict:
@@ -49,6 +51,14 @@ def check_wait_options(options: DescribeOptions) -> None:
                 raise UsageError(f"argument {name}: only allowed with --wait")
 
 
+def check_logs_options(options: DescribeOptions) -> None:
+    if options.logs_tail is not None and not options.logs:
+        raise UsageError("argument --logs-tail: only allowed with --logs")
+    if options.logs and options.generate_cli_skeleton is not None:
+        # A skeleton calls nothing: there would be no job to read.
+        raise UsageError("argument --logs: not allowed with --generate-cli-skeleton")
+
+
 def check_summary_query(args: GlobalArgs, session) -> None:
     """The summary view shows the whole response, so it cannot show a --query result."""
     if args.query is None:
@@ -70,6 +80,7 @@ def execute(context, options: DescribeOptions) -> int:
     first step that needs a client on (a skeleton never starts one)."""
     args, env = context.args, context.env
     check_wait_options(options)
+    check_logs_options(options)
     params = build_call_parameters(context.config, options)
     # A missing profile surfaces here in aws v1, even for --generate-cli-skeleton.
     context.config.get_scoped_config()
@@ -93,8 +104,37 @@ def execute(context, options: DescribeOptions) -> int:
         return wait_and_render(context, api, params, options)
     response = client.describe_training_job(api, params)
     output_name = output.resolve_output_name(args, session)
+    if options.logs:
+        follower(context, params, options, env.stderr.write).once(response)
     output.render(response, output_name, args, env)
     return 0
+
+
+def follower(context, params: dict, options: DescribeOptions, write):
+    """--logs: the job's streams, printed with ``write``; loaded only when asked for."""
+    import time
+
+    from awsml_cli.command.logs import Follower
+
+    env = context.env
+
+    def warn(text: str) -> None:
+        try:
+            env.stderr.write(text)
+            env.stderr.flush()
+        except (OSError, ValueError):
+            pass
+
+    return Follower(
+        lambda: client.create_logs_client(context.session, context.args),
+        params.get("TrainingJobName") or "",
+        tail=options.logs_tail,
+        colour=env.wants_color(context.args.color, env.stderr),
+        write=write,
+        warn=warn,
+        sleep=time.sleep,
+        grace=min(options.poll_interval or 5.0, 5.0),
+    )
 
 
 def wait_and_render(context, api, params: dict, options: DescribeOptions) -> int:
@@ -110,7 +150,12 @@ def wait_and_render(context, api, params: dict, options: DescribeOptions) -> int
         timeout=options.wait_timeout or None,
     )
     reporter = progress.choose(env.stderr, params.get("TrainingJobName"), debug=args.debug, env=env)
-    outcome = wait.wait_for_job(lambda: client.describe_training_job(api, params), settings, reporter)
+    follow = follower(context, params, options, reporter.log) if options.logs else None
+    outcome = wait.wait_for_job(lambda: client.describe_training_job(api, params), settings, reporter, follow=follow)
+    if follow is not None and outcome.status == "Failed":
+        from awsml_cli.command.logs import where_the_logs_are
+
+        follow.warn(where_the_logs_are(api.meta.region_name, params.get("TrainingJobName") or ""))
     if outcome.response is not None:
         try:
             output.render(outcome.response, output_name, args, env)

@@ -115,6 +115,8 @@ class Progress(Protocol):
 
     def retrying(self, error: BaseException, delay: float) -> None: ...
 
+    def log(self, text: str) -> None: ...  # the job's own lines (--logs)
+
     def finished(self, outcome: "Outcome") -> None: ...
 
     def close(self) -> None: ...
@@ -173,6 +175,7 @@ def wait_for_job(
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], Any] = time.sleep,
     backoff: Backoff | None = None,
+    follow: Callable[[dict | None, str], Any] | None = None,
 ) -> Outcome:
     """Poll ``describe`` until the job ends or the time runs out.
 
@@ -180,6 +183,11 @@ def wait_for_job(
     known status (also when Python turned its KeyboardInterrupt into another
     exception); every other exception is passed on after the progress display
     has been closed.
+
+    ``follow`` (``--logs``) is called after each response with the phase:
+    ``poll`` while the job runs, ``final`` once it has ended (before the end is
+    reported, so that the job's last lines come first), ``timeout`` when the time
+    ran out.
     """
     backoff = backoff or Backoff.for_interval(settings.poll_interval)
     started = clock()
@@ -203,6 +211,8 @@ def wait_for_job(
                 progress.observed(response)
                 status = response.get("TrainingJobStatus")
                 final = EXIT_CODES.get(status) if isinstance(status, str) else None
+                if follow is not None:
+                    follow(response, "poll" if final is None else "final")
                 if final is not None:
                     outcome = Outcome(int(final), response, clock() - started)
                     progress.finished(outcome)
@@ -211,6 +221,8 @@ def wait_for_job(
             if deadline is not None:
                 left = deadline - clock()
                 if left <= 0:
+                    if follow is not None:
+                        follow(state.last, "timeout")
                     outcome = Outcome(int(ExitCode.WAIT_TIMEOUT), state.last, clock() - started, timed_out=True)
                     progress.finished(outcome)
                     return outcome

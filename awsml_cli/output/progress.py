@@ -115,6 +115,14 @@ class PlainProgress:
     def retrying(self, error: BaseException, delay: float) -> None:
         self._line(None, f"Polling failed, trying again in {_short(delay)}: {_first_line(error)}")
 
+    def log(self, text: str) -> None:
+        """The job's own log lines (--logs), as they are."""
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+
     def finished(self, outcome: Outcome) -> None:
         waited = facts.format_duration(outcome.waited)
         if outcome.timed_out:
@@ -194,6 +202,18 @@ class LiveProgress:
     def retrying(self, error: BaseException, delay: float) -> None:
         self.notice = f"Polling failed, trying again in {_short(delay)}: {_first_line(error)}"
         self._refresh()
+
+    def log(self, text: str) -> None:
+        """The job's own log lines (--logs), printed above the live view: rich moves the
+        view down and redraws it, so the two never write over each other."""
+        from rich.text import Text
+
+        if self.live is None:
+            self.stream.write(text)
+            self.stream.flush()
+            return
+        for line in text.rstrip("\n").split("\n"):
+            self.live.console.print(Text.from_ansi(line), soft_wrap=True, highlight=False, markup=False)
 
     def finished(self, outcome: Outcome) -> None:
         self.ended_after = outcome.waited

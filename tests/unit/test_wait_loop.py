@@ -488,3 +488,31 @@ def test_choose_plain_for_pipes_and_debug(monkeypatch):
     finally:
         os.close(master)
         os.close(slave)
+
+
+# --------------------------------------------------------------------------- the --logs hook
+
+
+def test_the_logs_hook_sees_each_response_and_reads_to_the_end_before_the_end_is_reported():
+    fake = FakeTime()
+    items = [job("InProgress", "Training"), client_error("ThrottlingException"), job("InProgress"), job("Failed")]
+    recorder = Recorder()
+    phases = []
+
+    def follow(response, phase):
+        phases.append((phase, response["TrainingJobStatus"]))
+        recorder.events.append(("follow", phase))
+
+    outcome = wait_for_job(Script(items, fake), WaitSettings(poll_interval=30), recorder, clock=fake.clock,
+                           sleep=fake.sleep, backoff=Backoff(base=1, cap=1, random=lambda: 1.0), follow=follow)
+    assert outcome.exit_code == 3
+    assert phases == [("poll", "InProgress"), ("poll", "InProgress"), ("final", "Failed")]
+    assert recorder.events.index(("follow", "final")) < recorder.events.index(("finished", 3))
+
+
+def test_the_logs_hook_reads_what_is_there_when_the_time_runs_out():
+    fake = FakeTime()
+    phases = []
+    wait_for_job(Script([job("InProgress", "Training")], fake), WaitSettings(poll_interval=30, timeout=100),
+                 Recorder(), clock=fake.clock, sleep=fake.sleep, follow=lambda r, phase: phases.append(phase))
+    assert phases[-1] == "timeout" and set(phases[:-1]) == {"poll"}
