@@ -290,3 +290,22 @@ def test_the_logs_client_signs_as_the_profile_in_its_region(tmp_path):
     assert (result.returncode, result.err) == (0, "x\n")
     assert logs_requests and all("Credential=AKIDCI/" in r.header("Authorization") and "/eu-west-1/logs/" in
                                  r.header("Authorization") for r in logs_requests)
+
+
+def test_two_hundred_thousand_lines_from_eight_streams_each_once(tmp_path):
+    per_stream = 25_000
+    job = LoggingJob("big", [Step("Completed", "Completed", {
+        f"algo-{n}-1700000000": [f"{n}:{i}" for i in range(per_stream)] for n in range(1, 9)
+    })], instance_count=8)
+    with ScriptedServer(job) as server:
+        env = helpers.clean_env(tmp_path, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=server.url)
+        result = helpers.run_awsml(
+            [*DTJ, "--training-job-name", "big", "--endpoint-url", server.url, "--logs", "--query", "TrainingJobStatus"],
+            env,
+        )
+    assert (result.returncode, result.stdout) == (0, b'"Completed"\n')
+    lines = result.err.splitlines()
+    assert len(lines) == len(set(lines)) == 8 * per_stream
+    for n in range(1, 9):
+        mine = [int(line.rsplit(":", 1)[1]) for line in lines if line.startswith(f"[algo-{n}] ")]
+        assert mine == list(range(per_stream))
