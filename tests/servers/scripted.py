@@ -922,16 +922,18 @@ def main(argv: list[str] | None = None) -> int:
     tls = make_tls(args.tls_dir) if args.tls_dir else None
     server = ScriptedServer(router, port=args.port, verbose=args.verbose,
                             ssl_context=tls.server_context if tls else None)
-    with server:
-        print(server.url, flush=True)
-        if tls:
-            print(f"CA bundle: {tls.ca_path}", flush=True)
-        print(f"{len(router.corpus.stems)} corpus entries: " + " ".join(router.corpus.stems),
-              file=sys.stderr, flush=True)
-        try:
+    # Ctrl-C ends it cleanly at any point after start-up: a client may have read the URL
+    # (and be done) before this thread has even returned from printing it.
+    try:
+        with server:
+            print(server.url, flush=True)
+            if tls:
+                print(f"CA bundle: {tls.ca_path}", flush=True)
+            print(f"{len(router.corpus.stems)} corpus entries: " + " ".join(router.corpus.stems),
+                  file=sys.stderr, flush=True)
             threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
+    except KeyboardInterrupt:
+        pass
     return 0
 
 

@@ -571,3 +571,21 @@ def test_cli_entry_serves_the_corpus():
             _, err = proc.communicate()
     assert proc.returncode == 0, err
     assert "RuntimeWarning" not in err
+
+
+def test_cli_entry_ends_cleanly_on_ctrl_c_while_still_starting():
+    """Ctrl-C right after the URL line (the process may still be inside that print)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.servers.scripted", "--corpus", str(CORPUS_DIR)],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().startswith("http://127.0.0.1:")
+    finally:
+        proc.send_signal(signal.SIGINT)  # only the process this test started
+        try:
+            _, err = proc.communicate(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err
