@@ -189,7 +189,7 @@ def breakdown_workloads(python: str, url: str) -> list[Workload]:
         "botocore call, stock session": "import botocore.session;s=botocore.session.get_session();" + call,
         "botocore call, fast session": "from awsml_cli.speedups.fast_session import make_session;s=make_session();" + call,
         "botocore call, fast session + regex cache": (
-            "import awsml_cli.regex_cache as r;r.install();"
+            "import awsml_cli.speedups.regex_table as r;r.install();"
             "from awsml_cli.speedups.fast_session import make_session;s=make_session();" + call
         ),
     }

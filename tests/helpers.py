@@ -22,7 +22,7 @@ from pathlib import Path
 BIN_DIR = Path(sys.executable).parent
 REPO = Path(__file__).resolve().parent.parent
 
-# awsml's per-user cache (fastdata, regex_cache) for every run of this test process:
+# awsml's per-user cache (speedups: fastdata, regex_table) for every run of this test process:
 # filled by the first run, as a user's is, so the runs after it are warm like a user's
 # second run. The cold cache has its own tests (tests/unit/test_fastdata.py), which
 # give XDG_CACHE_HOME=None to leave it out.
