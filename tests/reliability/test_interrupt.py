@@ -26,6 +26,7 @@ import re
 import signal
 import subprocess
 import sys
+import sysconfig
 import threading
 import time
 from pathlib import Path
@@ -269,8 +270,11 @@ def _finish_after_interrupt(proc: subprocess.Popen, server: ScriptedServer, befo
     return _classify(proc.returncode, out, err), requested, proc.returncode, out, err
 
 
-# What Python printed here when it swallowed a Ctrl-C during its own start-up and carried on
-# (Python 3.11.7, awsml installed editable).
+# What Python printed when it swallowed a Ctrl-C during its own start-up and carried on
+# (Python 3.11.7, awsml installed editable), with the paths of wherever the tests run.
+_BIN = os.path.join(sys.prefix, "bin").encode()
+_SITE = sysconfig.get_paths()["purelib"].encode()
+_STDLIB = sysconfig.get_paths()["stdlib"].encode()
 SWALLOWED_BY_PYTHON = {
     "importlib-lock-callback": (
         b"Exception ignored in: <function _get_module_lock.<locals>.cb at 0x7f67d55c7100>\n"
@@ -289,7 +293,7 @@ SWALLOWED_BY_PYTHON = {
         b"Failed checking if argv[0] is an import path entry\n"
         b"Traceback (most recent call last):\n"
         b'  File "<frozen zipimport>", line 92, in __init__\n'
-        b"KeyError: '/home/dev/awsml/.venv/bin/awsml'\n"
+        b"KeyError: '" + _BIN + b"/awsml'\n"
         b"\n"
         b"During handling of the above exception, another exception occurred:\n"
         b"\n"
@@ -299,10 +303,10 @@ SWALLOWED_BY_PYTHON = {
         b"KeyboardInterrupt\n"
     ),
     "site-pth-line": (
-        b"Error processing line 1 of /home/dev/awsml/.venv/lib/python3.11/site-packages/__editable__.awsml-0.1.0.pth:\n"
+        b"Error processing line 1 of " + _SITE + b"/__editable__.awsml-0.1.0.pth:\n"
         b"\n"
         b"  Traceback (most recent call last):\n"
-        b'    File "/usr/local/lib/python3.11/functools.py", line 972, in __set_name__\n'
+        b'    File "' + _STDLIB + b'/functools.py", line 972, in __set_name__\n'
         b"      def __set_name__(self, owner, name):\n"
         b"      \n"
         b"  KeyboardInterrupt\n"
@@ -312,9 +316,9 @@ SWALLOWED_BY_PYTHON = {
         b"  Traceback (most recent call last):\n"
         b'    File "<frozen site>", line 186, in addpackage\n'
         b'    File "<string>", line 1, in <module>\n'
-        b'    File "/home/dev/awsml/.venv/lib/python3.11/site-packages/__editable___awsml_0_1_0_finder.py", line 7, in <module>\n'
+        b'    File "' + _SITE + b'/__editable___awsml_0_1_0_finder.py", line 7, in <module>\n'
         b"      from pathlib import Path\n"
-        b'    File "/usr/local/lib/python3.11/ipaddress.py", line 2101, in <module>\n'
+        b'    File "' + _STDLIB + b'/ipaddress.py", line 2101, in <module>\n'
         b"      class IPv6Interface(IPv6Address):\n"
         b"  RuntimeError: Error calling __set_name__ on 'cached_property' instance 'hostmask' in 'IPv6Interface'\n"
         b"\n"
