@@ -28,9 +28,25 @@ SERVICE_NAME = names.SERVICE
 OPERATION_NAME = names.OPERATION
 
 
-class LineCount(click.ParamType):
-    """A number of lines, 0 or more, for ``--logs-tail`` (converted by the argparse pass
-    like :class:`Seconds`)."""
+class TokenType(click.ParamType):
+    """A value type of awsml's own options whose text :meth:`parse_token` reads: the
+    argparse pass (:mod:`awsml_cli.cli.argv`) converts with it, so a bad value is
+    reported like any other argparse error (``aws: error: argument --x: ...``, exit 2)."""
+
+    def parse_token(self, text: str):
+        raise NotImplementedError
+
+    def convert(self, value, param, ctx):
+        if not isinstance(value, str):
+            return value  # converted already
+        try:
+            return self.parse_token(value)
+        except ValueError as exc:
+            raise UsageError(f"argument {param.opts[0]}: {exc}") from None
+
+
+class LineCount(TokenType):
+    """A number of lines, 0 or more, for ``--logs-tail``."""
 
     name = "lines"
 
@@ -43,22 +59,9 @@ class LineCount(click.ParamType):
             raise ValueError(f"invalid value {text!r}: must be a whole number of lines, 0 or more")
         return count
 
-    def convert(self, value, param, ctx):
-        if isinstance(value, int):
-            return value
-        try:
-            return self.parse_token(value)
-        except ValueError as exc:
-            raise UsageError(f"argument {param.opts[0]}: {exc}") from None
 
-
-class Seconds(click.ParamType):
-    """A number of seconds, fractions allowed, for awsml's own ``--wait`` options.
-
-    The argparse pass (:mod:`awsml_cli.cli.argv`) converts the value with
-    :meth:`parse_token`, so a bad value is reported like any other argparse
-    error (``aws: error: argument --poll-interval: ...``, exit 2).
-    """
+class Seconds(TokenType):
+    """A number of seconds, fractions allowed, for awsml's own ``--wait`` options."""
 
     name = "seconds"
 
@@ -79,14 +82,6 @@ class Seconds(click.ParamType):
         if not math.isfinite(seconds) or seconds < 0 or (seconds == 0 and not self.zero_means_no_limit):
             raise ValueError(f"invalid value {text!r}: {rule}")
         return seconds
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, float):
-            return value
-        try:
-            return self.parse_token(value)
-        except ValueError as exc:
-            raise UsageError(f"argument {param.opts[0]}: {exc}") from None
 
 
 class AwsOption(click.Option):
