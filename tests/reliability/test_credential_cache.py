@@ -159,6 +159,16 @@ def _rewrite_expiry(home: Path, minutes: int) -> None:
         path.write_text(json.dumps(entry))
 
 
+def _runs_from_a_copy_of(seeded: Path, tmp_path: Path, url: str, log):
+    """aws, then awsml, each in its own copy of the ``seeded`` HOME (a source-profile role):
+    (program, home, result, STS actions seen)."""
+    for program in ("aws", "awsml"):
+        home = tmp_path / program
+        shutil.copytree(seeded, home)
+        result, sts = run(program, environment(home, "source-profile", url), url, log, "source-profile")
+        yield program, home, result, sts
+
+
 @pytest.mark.parametrize("minutes, calls", [(60, 0), (16, 0), (14, 1), (-5, 1)])
 def test_the_same_expiry_rules(minutes, calls, moto, tmp_path):
     """Cached credentials are used until 15 minutes before they expire, then renewed."""
@@ -167,13 +177,8 @@ def test_the_same_expiry_rules(minutes, calls, moto, tmp_path):
     env = environment(seeded, "source-profile", url)
     assert run("aws", env, url, log, "source-profile")[0].returncode == 0
     _rewrite_expiry(seeded, minutes)
-    seen = {}
-    for program in ("aws", "awsml"):
-        home = tmp_path / program
-        shutil.copytree(seeded, home)
-        env = environment(home, "source-profile", url)
-        result, sts = run(program, env, url, log, "source-profile")
-        seen[program] = (result.returncode, result.stdout, len(sts))
+    seen = {program: (result.returncode, result.stdout, len(sts))
+            for program, _, result, sts in _runs_from_a_copy_of(seeded, tmp_path, url, log)}
     assert comparisons.record(seen["awsml"] == seen["aws"])
     assert seen["aws"] == (0, b'"demo-job"\n', calls)
 
@@ -197,11 +202,7 @@ def test_a_damaged_cache_entry_as_aws(damage, moto, tmp_path):
         path.unlink()
         path.mkdir()
     seen = {}
-    for program in ("aws", "awsml"):
-        home = tmp_path / program
-        shutil.copytree(seeded, home)
-        env = environment(home, "source-profile", url)
-        result, sts = run(program, env, url, log, "source-profile")
+    for program, home, result, sts in _runs_from_a_copy_of(seeded, tmp_path, url, log):
         error = helpers.error_text(result.stderr).replace(str(home).encode(), b"{home}")
         error = re.sub(rb"tmp\w+\.tmp", b"{temporary}", error)
         seen[program] = (result.returncode, result.stdout, error, len(sts))

@@ -550,12 +550,25 @@ def test_botocore_connect_timeout_and_refusal():
 # --- the manual CLI entry --------------------------------------------------------------------------
 
 
+def _start_command_line(*args: str, env: dict | None = None) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.servers.scripted", "--corpus", str(CORPUS_DIR), *args],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def _stop_with_ctrl_c(proc: subprocess.Popen) -> str:
+    """Its stderr, once a Ctrl-C (to only the process the test started) has ended it."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        return proc.communicate(timeout=10)[1]
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        return proc.communicate()[1]
+
+
 def test_cli_entry_serves_the_corpus():
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.servers.scripted", "--corpus", str(CORPUS_DIR),
-         "--get", "/name.txt=01-completed-xgboost"],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONWARNINGS": "error::RuntimeWarning"})
+    proc = _start_command_line("--get", "/name.txt=01-completed-xgboost",
+                               env={**os.environ, "PYTHONWARNINGS": "error::RuntimeWarning"})
     try:
         url = proc.stdout.readline().strip()
         assert re.fullmatch(r"http://127\.0\.0\.1:\d+", url), url
@@ -563,29 +576,17 @@ def test_cli_entry_serves_the_corpus():
             (CORPUS_DIR / "17-minimal-deleting.json").read_bytes()
         assert get(url + "/name.txt")[2] == b"01-completed-xgboost"
     finally:
-        proc.send_signal(signal.SIGINT)  # only the process this test started
-        try:
-            _, err = proc.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            _, err = proc.communicate()
+        err = _stop_with_ctrl_c(proc)
     assert proc.returncode == 0, err
     assert "RuntimeWarning" not in err
 
 
 def test_cli_entry_ends_cleanly_on_ctrl_c_while_still_starting():
     """Ctrl-C right after the URL line (the process may still be inside that print)."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.servers.scripted", "--corpus", str(CORPUS_DIR)],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = _start_command_line()
     try:
         assert proc.stdout.readline().startswith("http://127.0.0.1:")
     finally:
-        proc.send_signal(signal.SIGINT)  # only the process this test started
-        try:
-            _, err = proc.communicate(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            _, err = proc.communicate()
+        err = _stop_with_ctrl_c(proc)
     assert proc.returncode == 0, err
     assert "Traceback" not in err
