@@ -236,12 +236,19 @@ def transitions(data: dict) -> list[Transition]:
 # --------------------------------------------------------------------------- resources and billing
 
 
-def instance_count(data: dict) -> int | None:
-    """Instances the job ran on: InstanceCount, or the sum over heterogeneous InstanceGroups."""
+def _resource_config(data: dict) -> tuple[dict | None, list[dict]]:
+    """ResourceConfig (None when absent or not an object) and its heterogeneous InstanceGroups."""
     config = data.get("ResourceConfig")
     if not isinstance(config, dict):
+        return None, []
+    return config, [group for group in items(config.get("InstanceGroups")) if isinstance(group, dict)]
+
+
+def instance_count(data: dict) -> int | None:
+    """Instances the job ran on: InstanceCount, or the sum over heterogeneous InstanceGroups."""
+    config, groups = _resource_config(data)
+    if config is None:
         return None
-    groups = [group for group in items(config.get("InstanceGroups")) if isinstance(group, dict)]
     if groups:
         counts = [number(group.get("InstanceCount")) for group in groups]
         counts = [count for count in counts if count is not None]
@@ -252,10 +259,9 @@ def instance_count(data: dict) -> int | None:
 
 def instances_text(data: dict) -> str | None:
     """``4 × ml.p4d.24xlarge``, or one entry per heterogeneous instance group."""
-    config = data.get("ResourceConfig")
-    if not isinstance(config, dict):
+    config, groups = _resource_config(data)
+    if config is None:
         return None
-    groups = [group for group in items(config.get("InstanceGroups")) if isinstance(group, dict)]
     if groups:
         parts = []
         for group in groups:

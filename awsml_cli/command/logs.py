@@ -100,11 +100,10 @@ class JobLogs:
         self.discover_every = discover_every
         self.streams: dict[str, _Stream] = {}
         self.polls = 0
-        self.instances = 1  # ResourceConfig.InstanceCount, once known
+        self.instances = 1  # the job's instances (ResourceConfig), once known
         self._failed = False  # a read in the last round failed for a transient reason
         self.connected = False  # a log request has been answered (then a dropped connection is a blip)
         self.last_error: BaseException | None = None
-        self.requests = {"DescribeLogStreams": 0, "GetLogEvents": 0}
 
     # -- finding streams -----------------------------------------------------------------
 
@@ -115,7 +114,6 @@ class JobLogs:
         found = []
         while True:
             try:
-                self.requests["DescribeLogStreams"] += 1
                 page = self.client.describe_log_streams(**request)
             except Exception as exc:  # noqa: BLE001 - sorted just below
                 if error_code(exc) == "ResourceNotFoundException":
@@ -267,7 +265,6 @@ class JobLogs:
         else:
             request.update(startFromHead=True)
         try:
-            self.requests["GetLogEvents"] += 1
             page = self.client.get_log_events(**request)
         except Exception as exc:  # noqa: BLE001 - sorted just below
             if error_code(exc) == "ResourceNotFoundException":
@@ -356,7 +353,7 @@ class Follower:
                  sleep: Callable[[float], object], grace: float = LATE_EVENT_GRACE):
         from awsml_cli.command.wait import is_transient
 
-        self.logs = JobLogs(None, job_name, tail=tail, is_transient=lambda exc, connected: is_transient(exc, connected))
+        self.logs = JobLogs(None, job_name, tail=tail, is_transient=is_transient)
         self.make_client = make_client
         self.printer = LogPrinter(write, colour=colour, labelled=lambda: self.logs.labelled)
         self.warn = warn
@@ -368,8 +365,10 @@ class Follower:
         if self.off:
             return
         if isinstance(response, dict):
-            count = (response.get("ResourceConfig") or {}).get("InstanceCount")
-            if isinstance(count, int):
+            from awsml_cli.command.jobfacts import instance_count
+
+            count = instance_count(response)  # heterogeneous instance groups counted too
+            if count is not None:
                 self.logs.instances = count
         try:
             if self.logs.client is None:

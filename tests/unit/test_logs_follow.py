@@ -292,3 +292,19 @@ def test_console_url_points_at_the_jobs_streams():
     assert url == ("https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/"
                    "log-group/$252Faws$252Fsagemaker$252FTrainingJobs$3FlogStreamNameFilter$3Dmy-job$252F")
     assert logs.console_url("cn-north-1", "j").startswith("https://console.amazonaws.cn/")
+
+
+@pytest.mark.parametrize("resource_config, labelled", [
+    ({"InstanceCount": 1}, False),
+    ({"InstanceCount": 3}, True),
+    ({"InstanceGroups": [{"InstanceCount": 1, "InstanceType": "a"}, {"InstanceCount": 1, "InstanceType": "b"}]}, True),
+    ("not an object", False),
+])
+def test_the_follower_labels_lines_of_a_job_with_several_instances(resource_config, labelled):
+    fake = FakeLogs()
+    fake.add("job/algo-1-1700000000", "only stream", start=0)
+    out = []
+    follower = logs.Follower(lambda: fake, JOB, tail=None, colour=False, write=out.append, warn=out.append,
+                             sleep=lambda s: None)
+    follower.once({"TrainingJobName": JOB, "ResourceConfig": resource_config})
+    assert out == (["[algo-1] only stream\n"] if labelled else ["only stream\n"])
